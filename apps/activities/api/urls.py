@@ -1,0 +1,4 @@
+from apps.core.api.urls import OptionalSlashRouter
+
+router = OptionalSlashRouter()
+urlpatterns = router.urls

@@ -1,0 +1,3 @@
+"""WebSocket routes of the live-update module (`/ws`)."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes outside /v1 (filled by this module)."""
+
+urlpatterns: list = []

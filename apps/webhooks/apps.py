@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    """Signed webhooks with retries, delivery log and redelivery."""
+
+    name = "apps.webhooks"
+    label = "webhooks"

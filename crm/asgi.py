@@ -1,0 +1,20 @@
+"""HTTP through Django (tenant routing by middleware), WebSocket through Channels."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from apps.core.asgi_tenancy import TenantWebSocketMiddleware  # noqa: E402
+from crm.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": TenantWebSocketMiddleware(URLRouter(websocket_urlpatterns)),
+    }
+)

@@ -1,0 +1,28 @@
+"""Routes both the public host and tenant hosts serve: health, OpenAPI, Django's error pages."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core import views as core_views
+from apps.core.permissions import PUBLIC
+
+
+class PublicSchemaView(SpectacularAPIView):
+    required_permissions = {"*": PUBLIC}
+
+
+class PublicSwaggerView(SpectacularSwaggerView):
+    required_permissions = {"*": PUBLIC}
+
+
+common_urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("v1/schema", PublicSchemaView.as_view(), name="schema"),
+    path("v1/docs", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+handler400 = "apps.core.views.bad_request"
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.not_found"
+handler500 = "apps.core.views.server_error"

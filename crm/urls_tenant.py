@@ -1,0 +1,36 @@
+"""Routes of a tenant's host (or any host with `X-Tenant-ID`)."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from crm.urls_common import common_urlpatterns, handler400, handler403, handler404, handler500  # noqa: F401
+
+# Each module's REST routes, all under /v1.
+API_MODULES = [
+    "core",
+    "users",
+    "identity",
+    "apikeys",
+    "security",
+    "contacts",
+    "accounts",
+    "leads",
+    "activities",
+    "pipelines",
+    "deals",
+    "reports",
+    "history",
+    "events",
+    "webhooks",
+    "bulk",
+]
+api_v1 = [path("", include(f"apps.{module}.api.urls")) for module in API_MODULES]
+
+urlpatterns = [
+    *common_urlpatterns,
+    re_path(r"^v1/", include(api_v1)),
+    path("accounts/", include("apps.users.urls")),
+    path("", include("apps.identity.urls")),  # /oauth2/..., /.well-known/jwks.json
+    path("", include("apps.realtime.urls")),  # /sse/...
+    path("admin/", admin.site.urls),
+]
