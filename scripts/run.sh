@@ -173,7 +173,7 @@ main() {
         "$VENV_BIN/celery" -A crm beat -l info --schedule "$VAR_DIR/celerybeat-schedule"
     start_bg "server" - \
         "$VENV_BIN/uvicorn" crm.asgi:application --host 127.0.0.1 --port "$PORT" \
-        --ws websockets --proxy-headers
+        --ws websockets-sansio --proxy-headers
     local server_pid="${PIDS[-1]}"
 
     if ! wait_for_server "$server_pid"; then

@@ -12,7 +12,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, tenant_
 
 from apps.core.custom_fields import custom_field_define
 from apps.core.errors import ValidationFailed
-from apps.tenants.models import Domain, Tenant
+from apps.tenants.models import Domain, SchemaSnapshot, Tenant
 
 DEFAULT_PIPELINE_NAME = "Sales Pipeline"
 DEFAULT_STAGES = [
@@ -65,6 +65,8 @@ def platform_setup() -> None:
         if not Tenant.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).exists():
             Tenant(schema_name=settings.TENANT_BASE_SCHEMA, name="Template").save(verbosity=0)
     call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    # The template may have changed: the next tenant re-dumps its DDL (apps.tenants.schema_cloning).
+    SchemaSnapshot.objects.all().delete()
 
 
 def tenant_provision(
