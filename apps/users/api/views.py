@@ -5,9 +5,17 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from apps.core.api.viewsets import CrmViewSet
+from apps.core.permissions import caller_grants
+from apps.security.services import role_escalation_guard
 from apps.users import services
 from apps.users.api.serializers import DepartmentSerializer, RoleSerializer, TeamSerializer, UserSerializer
 from apps.users.models import Department, Role, Team, User
+
+
+def _guard_roles(request, names: list[str], target: str) -> None:
+    """Nobody hands out roles carrying permissions they do not hold themselves."""
+    permissions = [perm for role in services.roles_by_names(names) for perm in role.permissions]
+    role_escalation_guard(request=request, grants=caller_grants(request), requested=permissions, target=target)
 
 
 class UserViewSet(CrmViewSet):
@@ -24,6 +32,7 @@ class UserViewSet(CrmViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        _guard_roles(request, data.get("roles", []), target="user")
         user = services.user_create(
             email=data["email"],
             password=data["password"],
@@ -39,6 +48,8 @@ class UserViewSet(CrmViewSet):
         user = self.get_object()
         serializer = self.get_serializer(user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        if "roles" in serializer.validated_data:
+            _guard_roles(request, serializer.validated_data["roles"], target=user.pk)
         user = services.user_update(user=user, data=serializer.validated_data)
         return Response(self.get_serializer(user).data)
 
@@ -58,6 +69,12 @@ class RoleViewSet(CrmViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        role_escalation_guard(
+            request=request,
+            grants=caller_grants(request),
+            requested=serializer.validated_data["permissions"],
+            target="role",
+        )
         role = services.role_create(**serializer.validated_data)
         return Response(self.get_serializer(role).data, status=status.HTTP_201_CREATED)
 
@@ -65,6 +82,13 @@ class RoleViewSet(CrmViewSet):
         role = self.get_object()
         serializer = self.get_serializer(role, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        if "permissions" in serializer.validated_data:
+            role_escalation_guard(
+                request=request,
+                grants=caller_grants(request),
+                requested=serializer.validated_data["permissions"],
+                target=role.pk,
+            )
         role = services.role_update(role=role, data=serializer.validated_data)
         return Response(self.get_serializer(role).data)
 
