@@ -64,7 +64,6 @@ def _check_cidrs(values: list[str]) -> list[str]:
     return clean
 
 
-@transaction.atomic
 def api_key_create(
     *,
     request,
@@ -77,7 +76,10 @@ def api_key_create(
     expires_at: datetime | None = None,
     ip_whitelist: list[str] | None = None,
 ) -> IssuedKey:
-    """Creates a key holding at most its creator's permissions (more is a recorded 403)."""
+    """Creates a key holding at most its creator's permissions (more is a recorded 403).
+
+    Not wrapped in a transaction of its own: a refused escalation must stay recorded.
+    """
     role_escalation_guard(request=request, grants=creator_grants, requested=permissions, target="api_key")
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed({"expires_at": "Must be in the future."})

@@ -13,13 +13,8 @@ class SecurityEventSerializer(serializers.ModelSerializer):
 class SecurityConfigSerializer(serializers.Serializer):
     """`{"tenant_id": ..., "security_config": {...}}`; a PUT may send any part of `security_config`."""
 
-    tenant_id = serializers.CharField(required=False)
+    tenant_id = serializers.CharField(required=False)  # read-only: the request's tenant is the one changed
     security_config = serializers.DictField()
-
-    def validate_tenant_id(self, value: str) -> str:
-        if value != self.context["tenant_id"]:
-            raise serializers.ValidationError("Does not match the tenant of this request.")
-        return value
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

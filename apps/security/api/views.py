@@ -32,7 +32,7 @@ class SecurityConfigView(APIView):
         return self._answer(services.security_config_get(request))
 
     def put(self, request):
-        serializer = SecurityConfigSerializer(data=request.data, context={"tenant_id": connection.schema_name})
+        serializer = SecurityConfigSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._answer(services.security_config_update(sections=serializer.validated_data["security_config"]))
 
