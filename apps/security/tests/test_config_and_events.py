@@ -1,5 +1,7 @@
 """`/v1/tenant/security-config` (the design's JSON, enforced) and `/v1/security-events`."""
 
+import uuid
+
 from django.test import Client
 
 from apps.security.models import SecurityEvent
@@ -121,7 +123,7 @@ def _login(client: Client, email: str, password: str):
 
 
 def test_login_success_failure_and_logout_are_recorded(tenant, make_user):
-    user = make_user(email="events@acme.test")
+    user = make_user(email=f"events-{uuid.uuid4().hex[:8]}@acme.test")
     client = Client(HTTP_X_TENANT_ID=TENANT, HTTP_USER_AGENT="pytest-browser")
     assert _login(client, user.email, "wrong-password").status_code == 200
     assert _login(client, user.email, ADMIN_PASSWORD).status_code == 302
@@ -134,13 +136,13 @@ def test_login_success_failure_and_logout_are_recorded(tenant, make_user):
 
 def test_repeated_failures_lock_the_login_even_with_the_right_password(tenant, make_user, settings):
     settings.CRM_LOGIN_MAX_FAILURES = 3
-    user = make_user(email="locked@acme.test")
+    user = make_user(email=f"locked-{uuid.uuid4().hex[:8]}@acme.test")  # counters live in Redis, not the test DB
     client = Client(HTTP_X_TENANT_ID=TENANT)
     for _ in range(3):
         assert _login(client, user.email, "wrong-password").status_code == 200
     assert SecurityEvent.objects.filter(event_type="login_lockout").count() == 1
     assert _login(client, user.email, ADMIN_PASSWORD).status_code == 200  # refused while locked
-    other = make_user(email="notlocked@acme.test")
+    other = make_user(email=f"free-{uuid.uuid4().hex[:8]}@acme.test")
     assert _login(client, other.email, ADMIN_PASSWORD).status_code == 302
 
 
