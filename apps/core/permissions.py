@@ -75,6 +75,9 @@ def grants_cover(grants: Iterable[str], requested: Iterable[str]) -> list[str]:
     grants = list(grants)
     missing = []
     for item in requested:
+        if item == "*" and "*" not in grants:  # system-wide: above any tenant's grant
+            missing.append(item)
+            continue
         pattern, scope = _split(item)
         scope_held = grant_scope(grants, ":".join(pattern))
         if scope_held is None or SCOPE_RANK[scope_held] < SCOPE_RANK[scope]:

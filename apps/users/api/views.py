@@ -1,6 +1,6 @@
 """`/v1/users`, `/v1/roles`, `/v1/teams`, `/v1/departments`: tenant admins manage their people."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -27,6 +27,17 @@ class UserViewSet(CrmViewSet):
     default_sort = "email"
     search_fields = ["email", "first_name", "last_name"]
     filterset_fields = ["team", "department", "is_active"]
+
+    def get_queryset(self):
+        """A `users:team:read` caller sees their team; `:department` their department; `:own` themself."""
+        queryset = super().get_queryset()
+        me, scope = self.request.user, self.read_scope()
+        if scope == "tenant" or not me.is_authenticated:
+            return queryset
+        same = {"team": "team_id", "department": "department_id"}.get(scope)
+        if same and getattr(me, same):
+            return queryset.filter(Q(**{same: getattr(me, same)}) | Q(pk=me.pk))
+        return queryset.filter(pk=me.pk)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
