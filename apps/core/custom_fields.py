@@ -31,18 +31,29 @@ def _clean_value(definition: CustomFieldDefinition, value: Any) -> tuple[Any, st
     return value, None
 
 
+def custom_field_definitions(entity: str) -> dict[str, CustomFieldDefinition]:
+    return {d.name: d for d in CustomFieldDefinition.objects.filter(entity=entity)}
+
+
 def custom_fields_clean(
-    *, entity: str, values: Any, existing: dict | None = None, partial: bool = False
+    *,
+    entity: str,
+    values: Any,
+    existing: dict | None = None,
+    partial: bool = False,
+    definitions: dict[str, CustomFieldDefinition] | None = None,
 ) -> dict[str, Any]:
     """The merged, validated custom field dict for a record, or VALIDATION_ERROR per bad field.
 
     `partial` writes (PATCH/PUT) merge into `existing`; a key sent as null removes the value.
+    Callers cleaning many records at once (bulk imports) pass `definitions` loaded once.
     """
     if values is None:
         values = {}
     if not isinstance(values, dict):
         raise ValidationFailed({"customFields": "customFields must be an object."})
-    definitions = {d.name: d for d in CustomFieldDefinition.objects.filter(entity=entity)}
+    if definitions is None:
+        definitions = custom_field_definitions(entity)
     errors: dict[str, str] = {}
     merged = dict(existing or {}) if partial else {}
     for name, raw in values.items():

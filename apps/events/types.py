@@ -26,3 +26,5 @@ class EventType(models.TextChoices):
     EVENT_CREATED = "event.created"
     COMMUNICATION_LOGGED = "communication.logged"
     PIPELINE_CHANGED = "pipeline.changed"
+    JOB_COMPLETED = "job.completed"
+    JOB_FAILED = "job.failed"
