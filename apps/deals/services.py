@@ -260,7 +260,9 @@ def deals_move_all(*, from_stage: Stage, to_stage: Stage, actor, reason: str) ->
     administrative move is not a deal entering a stage by its own progress).
     """
     now = timezone.now()
-    deals = list(Deal.all_objects.select_for_update().filter(stage=from_stage).select_related("contact", "account"))
+    deals = list(
+        Deal.all_objects.select_for_update(of=("self",)).filter(stage=from_stage).select_related("contact", "account")
+    )
     changes = []
     for deal in deals:
         seconds = int((now - deal.stage_entered_at).total_seconds()) if deal.stage_entered_at else None
