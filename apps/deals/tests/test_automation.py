@@ -47,10 +47,14 @@ def test_design_automation_assigns_the_senior_rep_and_creates_a_review_task(
     assert admin_api.get(url).json()["data"]["rules"] == [rule]
 
     big = admin_api.post(
-        "/v1/deals", {"title": "Big", "value": 50000.00, "stage": "qualification", "pipelineId": "pipe_123"}, format="json"
+        "/v1/deals",
+        {"title": "Big", "value": 50000.00, "stage": "qualification", "pipelineId": "pipe_123"},
+        format="json",
     ).json()["data"]
     small = admin_api.post(
-        "/v1/deals", {"title": "Small", "value": 9000, "stage": "qualification", "pipelineId": "pipe_123"}, format="json"
+        "/v1/deals",
+        {"title": "Small", "value": 9000, "stage": "qualification", "pipelineId": "pipe_123"},
+        format="json",
     ).json()["data"]
     before = timezone.now()
     for deal in (big, small):
@@ -86,10 +90,16 @@ def test_put_stage_rule_shape_runs_on_entry(admin_api, admin, design_records):
     qualification = stage_of(pipeline, "qualification")
     body = {
         "automationRules": [
-            {"trigger": "stage_entered", "action": "create_task", "parameters": {"title": "Qualification call", "dueInDays": 1}}
+            {
+                "trigger": "stage_entered",
+                "action": "create_task",
+                "parameters": {"title": "Qualification call", "dueInDays": 1},
+            }
         ]
     }
-    assert admin_api.put(f"/v1/pipelines/{pipeline.pk}/stages/{qualification.pk}", body, format="json").status_code == 200
+    assert (
+        admin_api.put(f"/v1/pipelines/{pipeline.pk}/stages/{qualification.pk}", body, format="json").status_code == 200
+    )
     deal = make_deal(owner=admin, pipeline=pipeline, stage="lead")
     deal_move_stage(deal=deal, new_stage="qualification", reason="", actor=admin)
     task = Task.objects.get(related_id=deal.pk)
@@ -102,7 +112,12 @@ def test_a_deal_created_in_the_stage_enters_it(admin, design_records):
     qualification = stage_of(design_records["pipeline"], "qualification")
     stage_automation_set(
         stage=qualification,
-        rules=[{"trigger": "deal_entered_stage", "actions": [{"type": "update_field", "field": "probability", "value": 40}]}],
+        rules=[
+            {
+                "trigger": "deal_entered_stage",
+                "actions": [{"type": "update_field", "field": "probability", "value": 40}],
+            }
+        ],
         actor=admin,
     )
     deal = make_deal(owner=admin, pipeline=design_records["pipeline"], stage="qualification")
@@ -113,7 +128,9 @@ def test_a_deal_created_in_the_stage_enters_it(admin, design_records):
 def test_rules_moving_deals_back_and_forth_stop_at_the_depth_cap(admin, design_records):
     pipeline = design_records["pipeline"]
     proposal, negotiation = stage_of(pipeline, "proposal"), stage_of(pipeline, "negotiation")
-    to = lambda slug: [{"trigger": "stage_entered", "actions": [{"type": "update_field", "field": "stage", "value": slug}]}]  # noqa: E731
+    to = lambda slug: [
+        {"trigger": "stage_entered", "actions": [{"type": "update_field", "field": "stage", "value": slug}]}
+    ]  # noqa: E731
     stage_automation_set(stage=proposal, rules=to("negotiation"), actor=admin)
     stage_automation_set(stage=negotiation, rules=to("proposal"), actor=admin)
     deal = make_deal(owner=admin, pipeline=pipeline, stage="lead")
@@ -168,7 +185,10 @@ def test_a_failing_action_is_logged_and_the_move_stands(admin, make_user, design
     deal_move_stage(deal=deal, new_stage="proposal", reason="", actor=admin)
     run = AutomationRun.objects.get(deal=deal)
     assert run.status == "partial"
-    assert [(a["type"], a["status"]) for a in run.actions] == [("assign_user", "failed"), ("send_webhook_event", "done")]
+    assert [(a["type"], a["status"]) for a in run.actions] == [
+        ("assign_user", "failed"),
+        ("send_webhook_event", "done"),
+    ]
     assert Deal.objects.get(pk=deal.pk).stage.slug == "proposal"
     event = OutboxEvent.objects.get(event_id=run.actions[1]["eventId"])
     assert event.data["automation"]["payload"] == {"source": "rule"}
@@ -194,12 +214,22 @@ def test_rules_run_in_the_changes_transaction(admin, design_records):
     [
         ({"trigger": "whenever", "actions": [{"type": "notify", "message": "x"}]}, "rules[0].trigger"),
         (
-            {"trigger": "stage_entered", "conditions": [{"field": "value", "operator": "bigger", "value": 1}], "actions": [{"type": "notify", "message": "x"}]},
+            {
+                "trigger": "stage_entered",
+                "conditions": [{"field": "value", "operator": "bigger", "value": 1}],
+                "actions": [{"type": "notify", "message": "x"}],
+            },
             "rules[0].conditions[0].operator",
         ),
-        ({"trigger": "stage_entered", "actions": [{"type": "assign_user", "userId": "user_nobody"}]}, "rules[0].actions[0].userId"),
+        (
+            {"trigger": "stage_entered", "actions": [{"type": "assign_user", "userId": "user_nobody"}]},
+            "rules[0].actions[0].userId",
+        ),
         ({"trigger": "stage_entered", "actions": [{"type": "create_task"}]}, "rules[0].actions[0].title"),
-        ({"trigger": "stage_entered", "actions": [{"type": "update_field", "field": "id", "value": 1}]}, "rules[0].actions[0].field"),
+        (
+            {"trigger": "stage_entered", "actions": [{"type": "update_field", "field": "id", "value": 1}]},
+            "rules[0].actions[0].field",
+        ),
         ({"trigger": "stage_entered", "actions": []}, "rules[0].actions"),
     ],
 )
