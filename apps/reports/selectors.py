@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Avg, Case, Count, DateTimeField, DurationField, ExpressionWrapper, F, Q, Sum, When
+from django.db.models import Case, Count, DateTimeField, DurationField, ExpressionWrapper, F, Q, Sum, When
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
@@ -141,7 +141,7 @@ def _live_deals(*, pipeline_ids=None, owner_id=None, user=None, scope: str = "te
 
 
 def _forecast_figures(rows) -> dict:
-    total = lambda key: sum((row[key] or 0) for row in rows)  # noqa: E731 (sums a few aggregated rows)
+    total = lambda key: sum((row.get(key) or 0) for row in rows)  # noqa: E731 (sums a few aggregated rows)
     return {
         "pipelineValue": money(total("open_value")),
         "weightedValue": money(total("weighted")),
@@ -155,31 +155,37 @@ def _forecast_figures(rows) -> dict:
 
 
 def deal_forecast(*, pipeline: Pipeline | None, period: str, year: int, user=None, scope: str = "tenant") -> dict:
-    """Per period of `year`: open deals by expected close date, won deals by actual close date.
+    """Per period of `year`: open deals by their expected close date, won deals by the date they closed.
 
     pipelineValue: open value; weightedValue: Σ value × probability; commit: open deals in stages
     of probability ≥ 75; bestCase: ≥ 50; closedWon: won value; projected: closedWon + weighted.
     """
     start, end = year_window(year)
     amount = converted(rates=currency_rates())
-    open_in_year = IS_OPEN & Q(expected_close_date__gte=start, expected_close_date__lt=end)
-    won_in_year = IS_WON & Q(actual_close_date__gte=start, actual_close_date__lt=end)
     deals = _live_deals(pipeline_ids=[pipeline.pk] if pipeline else None, user=user, scope=scope)
-    rows = list(
-        deals.filter(open_in_year | won_in_year)
-        .annotate(bucket=TRUNC[period](CLOSE_DATE, tzinfo=UTC))
+    # Two queries, each an index-only scan of its covering index (deal_expected_close_idx,
+    # deal_actual_close_idx); their rows meet per (period, owner) below.
+    open_rows = (
+        deals.filter(IS_OPEN, expected_close_date__gte=start, expected_close_date__lt=end)
+        .annotate(bucket=TRUNC[period]("expected_close_date", tzinfo=UTC))
         .values("bucket", "owner_id")
         .annotate(
-            open_value=Sum(amount, filter=IS_OPEN),
-            weighted=Sum(ExpressionWrapper(amount * F("probability") / 100, output_field=MONEY), filter=IS_OPEN),
-            commit=Sum(amount, filter=IS_OPEN & Q(stage__probability__gte=COMMIT_PROBABILITY)),
-            best_case=Sum(amount, filter=IS_OPEN & Q(stage__probability__gte=BEST_CASE_PROBABILITY)),
-            closed_won=Sum(amount, filter=IS_WON),
-            open_count=Count("pk", filter=IS_OPEN),
-            won_count=Count("pk", filter=IS_WON),
+            open_value=Sum(amount),
+            weighted=Sum(ExpressionWrapper(amount * F("probability") / 100, output_field=MONEY)),
+            commit=Sum(amount, filter=Q(stage__probability__gte=COMMIT_PROBABILITY)),
+            best_case=Sum(amount, filter=Q(stage__probability__gte=BEST_CASE_PROBABILITY)),
+            open_count=Count("pk"),
         )
         .order_by()
     )
+    won_rows = (
+        deals.filter(IS_WON, actual_close_date__gte=start, actual_close_date__lt=end)
+        .annotate(bucket=TRUNC[period]("actual_close_date", tzinfo=UTC))
+        .values("bucket", "owner_id")
+        .annotate(closed_won=Sum(amount), won_count=Count("pk"))
+        .order_by()
+    )
+    rows = [*open_rows, *won_rows]
     people = _people({row["owner_id"] for row in rows})
     periods = []
     for label, bucket_start, bucket_end, bucket_rows in _bucketed(rows, period, year):
@@ -210,7 +216,10 @@ def _by_owner(rows, people: dict[str, dict]) -> list[dict]:
     figures = [
         {"owner": people.get(owner_id), **_forecast_figures(owner_rows)} for owner_id, owner_rows in grouped.items()
     ]
-    return sorted(figures, key=lambda item: -(item["pipelineValue"] + item["closedWon"]))
+    return sorted(
+        figures,
+        key=lambda item: (-(item["pipelineValue"] + item["closedWon"]), (item["owner"] or {}).get("name") or ""),
+    )
 
 
 # ---------------------------------------------------------------- stage history
@@ -258,24 +267,35 @@ def _average_days(matrix: dict, stage_id: str) -> float | None:
 # ---------------------------------------------------------------- pipeline analytics
 
 
-def _closed_figures(deals, amount) -> dict:
-    """Won/lost counts, won value, average won deal size and sales cycle of closed `deals`."""
+def _closed_aggregates(amount) -> dict:
+    """Aggregates of closed deals that sum across periods: counts, won value, summed sales cycle."""
     cycle = ExpressionWrapper(F("actual_close_date") - F("created_at"), output_field=DurationField())
-    row = deals.aggregate(
-        won=Count("pk", filter=IS_WON),
-        lost=Count("pk", filter=IS_LOST),
-        won_value=Sum(amount, filter=IS_WON),
-        average_size=Avg(amount, filter=IS_WON),
-        cycle=Avg(cycle, filter=IS_WON),
-    )
     return {
-        "dealsWon": row["won"],
-        "dealsLost": row["lost"],
-        "wonValue": money(row["won_value"]),
-        "winRate": _rate(row["won"], row["won"] + row["lost"]),
-        "averageDealSize": money(row["average_size"]) if row["won"] else None,
-        "averageSalesCycle": _days(row["cycle"].total_seconds()) if row["cycle"] is not None else None,
+        "won": Count("pk", filter=IS_WON),
+        "lost": Count("pk", filter=IS_LOST),
+        "won_value": Sum(amount, filter=IS_WON),
+        "cycle": Sum(cycle, filter=IS_WON),
     }
+
+
+def _closed_totals(rows) -> dict:
+    """Win rate, won value, average won deal size and sales cycle from `_closed_aggregates` rows."""
+    won = sum(row["won"] for row in rows)
+    lost = sum(row["lost"] for row in rows)
+    value = sum((row["won_value"] or 0) for row in rows)
+    cycle = sum((row["cycle"].total_seconds() for row in rows if row["cycle"] is not None), 0.0)
+    return {
+        "dealsWon": won,
+        "dealsLost": lost,
+        "wonValue": money(value),
+        "winRate": _rate(won, won + lost),
+        "averageDealSize": money(value / won) if won else None,
+        "averageSalesCycle": _days(cycle / won) if won else None,
+    }
+
+
+def _closed_figures(deals, amount) -> dict:
+    return _closed_totals([deals.aggregate(**_closed_aggregates(amount))])
 
 
 def pipeline_analytics(*, pipeline: Pipeline, period: str, year: int) -> dict:
@@ -320,14 +340,10 @@ def pipeline_analytics(*, pipeline: Pipeline, period: str, year: int) -> dict:
         )
     amount = converted(rates=currency_rates())
     closed = Deal.objects.filter(IS_CLOSED, pipeline=pipeline, actual_close_date__gte=start, actual_close_date__lt=end)
-    trend_rows = (
+    closed_rows = list(
         closed.annotate(bucket=TRUNC[period]("actual_close_date", tzinfo=UTC))
         .values("bucket")
-        .annotate(
-            won=Count("pk", filter=IS_WON),
-            lost=Count("pk", filter=IS_LOST),
-            won_value=Sum(amount, filter=IS_WON),
-        )
+        .annotate(**_closed_aggregates(amount))
         .order_by()
     )
     created_rows = (
@@ -339,16 +355,13 @@ def pipeline_analytics(*, pipeline: Pipeline, period: str, year: int) -> dict:
     )
     created = {row["bucket"]: row["created"] for row in created_rows}
     trend = []
-    for label, bucket_start, _, rows in _bucketed(trend_rows, period, year):
-        won, lost = sum(r["won"] for r in rows), sum(r["lost"] for r in rows)
+    for label, bucket_start, _, rows in _bucketed(closed_rows, period, year):
+        totals = _closed_totals(rows)
         trend.append(
             {
                 "period": label,
                 "dealsCreated": created.get(bucket_start, 0),
-                "dealsWon": won,
-                "dealsLost": lost,
-                "wonValue": money(sum((r["won_value"] or 0) for r in rows)),
-                "winRate": _rate(won, won + lost),
+                **{key: totals[key] for key in ("dealsWon", "dealsLost", "wonValue", "winRate")},
             }
         )
     return {
@@ -357,7 +370,7 @@ def pipeline_analytics(*, pipeline: Pipeline, period: str, year: int) -> dict:
         "year": year,
         "currency": tenant_currency(),
         "stages": stage_rows,
-        **_closed_figures(closed, amount),
+        **_closed_totals(closed_rows),
         "trend": trend,
     }
 

@@ -128,9 +128,10 @@ def test_a_deal_created_in_the_stage_enters_it(admin, design_records):
 def test_rules_moving_deals_back_and_forth_stop_at_the_depth_cap(admin, design_records):
     pipeline = design_records["pipeline"]
     proposal, negotiation = stage_of(pipeline, "proposal"), stage_of(pipeline, "negotiation")
-    to = lambda slug: [
-        {"trigger": "stage_entered", "actions": [{"type": "update_field", "field": "stage", "value": slug}]}
-    ]  # noqa: E731
+
+    def to(slug: str) -> list[dict]:
+        return [{"trigger": "stage_entered", "actions": [{"type": "update_field", "field": "stage", "value": slug}]}]
+
     stage_automation_set(stage=proposal, rules=to("negotiation"), actor=admin)
     stage_automation_set(stage=negotiation, rules=to("proposal"), actor=admin)
     deal = make_deal(owner=admin, pipeline=pipeline, stage="lead")
