@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, time
 
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -21,6 +23,7 @@ def parse_date_or_datetime(value) -> datetime | None:
     return parsed
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class DateOrDateTimeField(serializers.Field):
     default_error_messages = {"invalid": "A date (YYYY-MM-DD) or an ISO 8601 date-time."}
 

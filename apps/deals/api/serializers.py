@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.serializers import StrictSerializer
@@ -9,6 +11,7 @@ from apps.deals.fields import DateOrDateTimeField
 from apps.deals.models import Deal, DealStageChange
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class StageRefField(serializers.Field):
     """Written as a stage id, name or slug; read as the stage's slug (`closed_won`)."""
 

@@ -1,5 +1,7 @@
 """`/v1/deals`: the design's Deals API, stage moves, stage history and the forecast."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -133,6 +135,7 @@ class DealViewSet(CrmViewSet):
     def perform_destroy(self, instance) -> None:
         services.deal_delete(deal=instance, actor=self.request.user)
 
+    @extend_schema(request=MoveStageSerializer, responses=DealSerializer)
     @action(detail=True, methods=["post"], url_path="move-stage")
     def move_stage(self, request, pk=None):
         deal = self.get_object()
@@ -146,11 +149,21 @@ class DealViewSet(CrmViewSet):
         )
         return Response(self._render(deal))
 
+    @extend_schema(responses=DealStageChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="stage-history")
     def stage_history(self, request, pk=None):
         page = self.paginate_queryset(deal_stage_history(self.get_object()))
         return self.get_paginated_response(DealStageChangeSerializer(page, many=True).data)
 
+    @extend_schema(
+        summary="dealForecast: per period, open, weighted, best case, commit and closed-won value, by owner",
+        parameters=[
+            OpenApiParameter("pipelineId", OpenApiTypes.STR),
+            OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "quarter", "year"]),
+            OpenApiParameter("year", OpenApiTypes.INT),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     @action(detail=False, methods=["get"])
     def forecast(self, request):
         require_roles(request)

@@ -1,6 +1,8 @@
 """`/v1/pipelines`: pipelines, their stages, stage automation and pipeline analytics."""
 
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -104,6 +106,7 @@ class PipelineViewSet(CrmViewSet):
     def perform_destroy(self, instance: Pipeline) -> None:
         services.pipeline_delete(pipeline=instance, actor=self.request.user)
 
+    @extend_schema(request=StageInputSerializer, responses=StageSerializer)
     @action(detail=True, methods=["post"], url_path="stages")
     def stages(self, request, pk=None):
         pipeline = self.get_object()
@@ -121,6 +124,7 @@ class PipelineViewSet(CrmViewSet):
         figures = stage_deal_figures([stage.pk])
         return Response(StageSerializer(stage, context={"stage_figures": figures}).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=StageReorderSerializer, responses=PipelineSerializer)
     @action(detail=True, methods=["post"], url_path="stages/reorder")
     def stages_reorder(self, request, pk=None):
         pipeline = self.get_object()
@@ -167,6 +171,7 @@ class PipelineViewSet(CrmViewSet):
         stage = services.stage_automation_set(stage=stage, rules=body.validated_data["rules"], actor=request.user)
         return Response({"stageId": stage.pk, "rules": stage.automation_rules}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=AutomationRunSerializer(many=True))
     @action(detail=True, methods=["get"], url_path=f"{STAGE_PATH}/automation/runs")
     def automation_runs(self, request, pk=None, stage_id=None):
         stage = self._stage(stage_id)
@@ -176,6 +181,14 @@ class PipelineViewSet(CrmViewSet):
         page = self.paginate_queryset(runs)
         return self.get_paginated_response(AutomationRunSerializer(page, many=True).data)
 
+    @extend_schema(
+        summary="pipelineAnalytics: per stage counts, value, time in stage, conversion; win rate, cycle, size",
+        parameters=[
+            OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "quarter", "year"]),
+            OpenApiParameter("year", OpenApiTypes.INT),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     @action(detail=True, methods=["get"])
     def analytics(self, request, pk=None):
         params = reports.period_params(request.query_params, default_period="month")

@@ -1,6 +1,8 @@
 """`/v1/reports/sales|performance|dashboard` and the tenant's `/v1/currency-rates`."""
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -46,6 +48,16 @@ class ReportViewSet(viewsets.ViewSet):
     def required_permissions(self) -> dict[str, str]:
         return {"*": widest_held(self.request, REPORTS_SALES_READ, REPORTS_READ)}
 
+    @extend_schema(
+        summary="salesReport: revenue, deals closed, conversion, top performers, per-pipeline stage metrics",
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, description="first day (default: the month's first)"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="last day, included (default: today)"),
+            OpenApiParameter("userId", OpenApiTypes.STR),
+            OpenApiParameter("pipelineIds", OpenApiTypes.STR, description="comma-separated pipeline ids"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     @action(detail=False, methods=["get"])
     def sales(self, request):
         today = timezone.now().date()
@@ -63,6 +75,15 @@ class ReportViewSet(viewsets.ViewSet):
             )
         )
 
+    @extend_schema(
+        summary="performanceMetrics: one person's results over a month, quarter or year",
+        parameters=[
+            OpenApiParameter("userId", OpenApiTypes.STR, description="default: the caller"),
+            OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "quarter", "year"]),
+            OpenApiParameter("date", OpenApiTypes.DATE, description="a day of the period (default: today)"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     @action(detail=False, methods=["get"])
     def performance(self, request):
         user = _user_param(request.query_params) or request.user
@@ -70,6 +91,14 @@ class ReportViewSet(viewsets.ViewSet):
         anchor = selectors.date_param(request.query_params, "date", timezone.now().date())
         return Response(selectors.performance_metrics(user=user, period=params.period, anchor=anchor))
 
+    @extend_schema(
+        summary="dashboardData: funnel by stage, forecast by month, won/lost trend, activity by rep",
+        parameters=[
+            OpenApiParameter("pipelineId", OpenApiTypes.STR, description="default: the default pipeline"),
+            OpenApiParameter("year", OpenApiTypes.INT),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     @action(detail=False, methods=["get"])
     def dashboard(self, request):
         pipeline_id = request.query_params.get("pipelineId")
