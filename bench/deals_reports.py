@@ -116,9 +116,12 @@ def prepare(deals: int, history: int, *, reuse: bool) -> tuple[Tenant, str]:
                 cursor.execute(f"VACUUM ANALYZE {table}")
             cursor.execute("SELECT count(*) FROM deals_deal")
             deal_count = cursor.fetchone()[0]
-            cursor.execute("SELECT count(*), (SELECT sum(transitions) FROM deals_stagetransitionday) FROM deals_dealstagechange")
+            cursor.execute(
+                "SELECT count(*), (SELECT sum(transitions) FROM deals_stagetransitionday) FROM deals_dealstagechange"
+            )
             history_count, rolled_up = cursor.fetchone()
-        print(f"generated {deal_count:,} deals and {history_count:,} stage-history rows in {time.perf_counter() - started:.1f} s")
+        seconds = time.perf_counter() - started
+        print(f"generated {deal_count:,} deals and {history_count:,} stage-history rows in {seconds:.1f} s")
         assert rolled_up == history_count, "the rollup must sum to the history"
     return tenant, pipeline.pk
 
