@@ -30,28 +30,9 @@ class Deal(CrmRecord):
 
     class Meta(CrmRecord.Meta):
         ordering = ["-created_at"]
-        # Covering indexes for the reports (apps.reports.selectors): forecasts and analytics read
-        # them with index-only scans instead of visiting every deal's row.
         indexes = [
             *CrmRecord.Meta.indexes,
-            models.Index(
-                fields=["stage"],
-                include=["value", "currency"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="deal_stage_value_idx",
-            ),
-            models.Index(
-                fields=["pipeline", "expected_close_date"],
-                include=["stage", "owner", "value", "currency", "probability"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="deal_expected_close_idx",
-            ),
-            models.Index(
-                fields=["pipeline", "actual_close_date"],
-                include=["stage", "owner", "value", "currency", "created_at"],
-                condition=models.Q(deleted_at__isnull=True),
-                name="deal_actual_close_idx",
-            ),
+            models.Index(fields=["pipeline", "stage"], name="deal_pipeline_stage_idx"),
             models.Index(
                 fields=["pipeline", "created_at"],
                 condition=models.Q(deleted_at__isnull=True),

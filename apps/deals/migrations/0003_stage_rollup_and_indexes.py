@@ -40,15 +40,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='deal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['stage'], include=('value', 'currency'), name='deal_stage_value_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['pipeline', 'expected_close_date'], include=('stage', 'owner', 'value', 'currency', 'probability'), name='deal_expected_close_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['pipeline', 'actual_close_date'], include=('stage', 'owner', 'value', 'currency', 'created_at'), name='deal_actual_close_idx'),
+            index=models.Index(fields=['pipeline', 'stage'], name='deal_pipeline_stage_idx'),
         ),
         migrations.AddIndex(
             model_name='deal',

@@ -56,7 +56,7 @@ def test_forecast_by_month_and_year(admin_api, dataset):
 
 
 def test_forecast_is_computed_in_a_constant_number_of_queries(admin_api, dataset, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):  # routing 3, roles 2, rates, open and won aggregates, owners
+    with django_assert_max_num_queries(11):  # routing 3, roles 2, rates, stages, open and won aggregates, owners
         admin_api.get(f"/v1/deals/forecast?pipelineId={dataset['pipeline'].pk}&period=month&year=2025")
 
 
