@@ -7,6 +7,7 @@ from django.db.models.functions import TruncMonth
 
 from apps.deals.models import Deal
 from apps.pipelines.choices import StageType
+from apps.pipelines.events import stage_event_data
 from apps.pipelines.models import Pipeline
 from apps.reports.currency import converted, currency_rates, money, tenant_currency
 from apps.reports.selectors.common import (
@@ -52,14 +53,7 @@ def pipeline_analytics(*, pipeline: Pipeline, period: str, year: int) -> dict:
         next_id = later[0].pk if later and stage.stage_type == StageType.OPEN else None
         stage_rows.append(
             {
-                "stage": {
-                    "id": stage.pk,
-                    "name": stage.name,
-                    "slug": stage.slug,
-                    "order": stage.order,
-                    "probability": stage.probability,
-                    "type": stage.stage_type,
-                },
+                "stage": stage_event_data(stage),
                 "dealCount": figures.get(stage.pk, {}).get("dealCount", 0),
                 "value": figures.get(stage.pk, {}).get("stageValue", 0.0),
                 "entered": sum(cell["n"] for (_, dst), cell in matrix.items() if dst == stage.pk),
