@@ -40,6 +40,7 @@ from apps.core.custom_fields import custom_field_definitions, custom_fields_clea
 from apps.core.errors import ValidationFailed
 from apps.core.ids import new_id
 from apps.core.scoping import record_in_scope
+from apps.pipelines.choices import StageType
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Plan:
     creates: list[dict[str, Any]] = field(default_factory=list)  # full rows, model attnames
     external_refs: list[tuple[str, str]] = field(default_factory=list)  # (external id, record id)
     updates: dict[str, tuple[Any, dict]] = field(default_factory=dict)  # record id -> (record, before)
+    stage_moves: dict[str, Any] = field(default_factory=dict)  # deal id -> Stage (moved by deal_move_stage)
     update_columns: set[str] = field(default_factory=set)
     created: int = 0
     updated: int = 0
@@ -93,15 +95,19 @@ class ImportPlanner:
         self.skip_duplicates = bool(options.get("skip_duplicates"))
         self.definitions = custom_field_definitions(spec.entity)
         self.stages: list = []
+        self.currency = ""
         self.default_pipeline_id: str | None = None
         if spec.record_type == "deal":
             from apps.pipelines.models import Pipeline, Stage
+            from apps.reports.currency import tenant_currency
 
-            self.stages = list(Stage.objects.only("id", "pipeline_id", "name", "slug", "order", "probability"))
+            self.stages = list(Stage.objects.all())
+            self.currency = tenant_currency()
             default = (
                 Pipeline.objects.filter(is_default=True).first() or Pipeline.objects.order_by("created_at").first()
             )
             self.default_pipeline_id = default.pk if default else None
+        self.stage_by_id = {stage.pk: stage for stage in self.stages}
         # Natural keys and external ids seen earlier in this run and not yet in the database
         # (the strict validation pass writes nothing): later rows are their duplicates.
         self.seen: dict[str, str] = {}
@@ -131,9 +137,12 @@ class ImportPlanner:
             row.address[target.split(".", 1)[1]] = read_text(raw, max_length=255)
         else:
             spec_field = self.spec.field_named(target)
-            row.values[spec_field.column] = self._read(spec_field, raw, row)
+            if spec_field.kind == STAGE:
+                row.stage_ref = read_text(raw, max_length=120)
+            else:
+                row.values[spec_field.column] = self._read(spec_field, raw)
 
-    def _read(self, spec_field, raw: Any, row: CleanRow) -> Any:
+    def _read(self, spec_field, raw: Any) -> Any:
         kind = spec_field.kind
         if kind == EMAIL:
             return read_email(raw)
@@ -147,9 +156,6 @@ class ImportPlanner:
             return read_datetime(raw)
         if kind == CHOICE:
             return read_choice(raw, choices=spec_field.choices)
-        if kind == STAGE:
-            row.stage_ref = read_text(raw, max_length=120)
-            return None
         text = read_text(raw, max_length=spec_field.max_length)
         if spec_field.name == "currency":
             if len(text) != 3 or not text.isalpha():
@@ -326,10 +332,13 @@ class ImportPlanner:
         if record.pk not in plan.updates:
             plan.updates[record.pk] = (record, self.snapshot(record.__dict__))
         columns = dict(row.values)
-        if row.stage_ref:
-            self._stage(row, columns, record.pipeline_id)
+        if self.spec.record_type == "deal" and (row.stage_ref or "pipeline_id" in columns):
+            moved: dict[str, Any] = {}
+            self._stage(row, moved, columns.pop("pipeline_id", None) or record.pipeline_id)
             if row.errors:
                 return
+            if moved["stage_id"] != record.stage_id:
+                plan.stage_moves[record.pk] = self.stage_by_id[moved["stage_id"]]
         columns["custom_fields"] = custom
         if row.address:
             columns["address"] = {**(record.address or {}), **row.address}
@@ -397,10 +406,13 @@ class ImportPlanner:
         else:
             row.fail("stage", "The pipeline has no stage.")
             return
+        now = timezone.now()
         values["pipeline_id"] = pipeline_id
         values["stage_id"] = stage.pk
-        values["stage_entered_at"] = timezone.now()
+        values["stage_entered_at"] = now
+        values["actual_close_date"] = now if stage.stage_type in (StageType.WON, StageType.LOST) else None
         values.setdefault("probability", stage.probability)
+        values.setdefault("currency", self.currency)
 
     def defaults(self) -> dict[str, Any]:
         """Column defaults of a new record (what the model would fill in)."""

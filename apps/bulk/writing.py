@@ -15,6 +15,8 @@ from django.utils import timezone
 from apps.bulk.models import ExternalRef
 from apps.bulk.planning import ImportPlanner, Plan
 from apps.bulk.snapshots import snapshot_changes
+from apps.deals.events import deal_event_data
+from apps.deals.models import Deal, DealStageChange
 from apps.events.models import OutboxEvent
 
 
@@ -46,11 +48,13 @@ def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
             ExternalRef(resource=spec.resource, external_id=external_id, record_id=record_id)
             for external_id, record_id in plan.external_refs
         )
+    deals = spec.record_type == "deal"
+    if deals:
+        _deal_stage_history(planner, plan)
     events: list[OutboxEvent] = []
-    kind = spec.record_type
     for row in plan.creates:
-        snapshot = planner.snapshot(row)
-        events.append(_event(spec.created_event, row["id"], row["owner_id"], {kind: snapshot}, actor, job_id))
+        data = _deal_data(planner, row) if deals else {spec.record_type: planner.snapshot(row)}
+        events.append(_event(spec.created_event, row["id"], row["owner_id"], data, actor, job_id))
     if plan.updates:
         now = timezone.now()
         records = []
@@ -60,13 +64,47 @@ def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
             changes = snapshot_changes(before, after)
             if changes:
                 records.append(record)
-                data = {kind: after, "changes": changes}
+                if deals:
+                    data = deal_event_data(record, changed_fields=sorted(changes))
+                else:
+                    data = {spec.record_type: after, "changes": changes}
                 events.append(_event(spec.updated_event, record.pk, record.owner_id, data, actor, job_id))
         columns = sorted({model._meta.get_field(c).name for c in plan.update_columns} | {"updated_at"})
         model.all_objects.bulk_update(records, columns, batch_size=1000)
     if events:
         OutboxEvent.objects.bulk_create(events, batch_size=1000)
         _publish_after_commit(max(event.seq for event in events))
+    if deals:
+        _deal_stage_moves_and_automation(planner, plan)
+
+
+def _deal_data(planner: ImportPlanner, row: dict[str, Any]) -> dict:
+    """The payload `deal_create` emits, built from the row without loading the deal."""
+    deal = Deal(**row)
+    deal.stage = planner.stage_by_id[row["stage_id"]]
+    return deal_event_data(deal)
+
+
+def _deal_stage_history(planner: ImportPlanner, plan: Plan) -> None:
+    """A created deal's first stage-history row, as `deal_create` writes it."""
+    DealStageChange.objects.bulk_create(
+        DealStageChange(deal_id=row["id"], to_stage_id=row["stage_id"], changed_by=planner.actor)
+        for row in plan.creates
+    )
+
+
+def _deal_stage_moves_and_automation(planner: ImportPlanner, plan: Plan) -> None:
+    """Stage moves go through `deal_move_stage` (history, `deal.stage_changed`, automation); new
+    deals entering a stage that has automation rules run them like `deal_create` does."""
+    from apps.deals.automation import automation_on_stage_entered
+    from apps.deals.services import deal_move_stage
+
+    for deal_id, stage in plan.stage_moves.items():
+        record, _ = plan.updates[deal_id]
+        deal_move_stage(deal=record, new_stage=stage, actor=planner.actor)
+    automated = [row for row in plan.creates if planner.stage_by_id[row["stage_id"]].automation_rules]
+    for deal in Deal.objects.filter(pk__in=[row["id"] for row in automated]).select_related("stage"):
+        automation_on_stage_entered(deal=deal, stage=deal.stage, actor=planner.actor)
 
 
 def _event(event_type: str, record_id: str, owner_id: str | None, data: dict, actor, job_id: str) -> OutboxEvent:
