@@ -94,6 +94,8 @@ class ImportPlanner:
         self.update_existing = bool(options.get("update_existing"))
         self.skip_duplicates = bool(options.get("skip_duplicates"))
         self.definitions = custom_field_definitions(spec.entity)
+        self.defaults = model_defaults(self.model)  # what the model fills in for a new record
+        self.dry = False
         self.stages: list = []
         self.currency = ""
         self.default_pipeline_id: str | None = None
@@ -111,6 +113,8 @@ class ImportPlanner:
         # Natural keys and external ids seen earlier in this run and not yet in the database
         # (the strict validation pass writes nothing): later rows are their duplicates.
         self.seen: dict[str, str] = {}
+        # Emails and phones read once per run: a strict import reads every row twice.
+        self.memo: dict[tuple[str, str], tuple[str | None, str | None]] = {}
 
     # -- cells ---------------------------------------------------------------------------------
     def clean(self, number: int, mapped: dict[str, Any]) -> CleanRow:
@@ -144,10 +148,17 @@ class ImportPlanner:
 
     def _read(self, spec_field, raw: Any) -> Any:
         kind = spec_field.kind
-        if kind == EMAIL:
-            return read_email(raw)
-        if kind == PHONE:
-            return read_phone(raw)
+        if kind in (EMAIL, PHONE):
+            key = (kind, raw if isinstance(raw, str) else str(raw))
+            if key not in self.memo:
+                try:
+                    self.memo[key] = ((read_email if kind == EMAIL else read_phone)(raw), None)
+                except CellError as exc:
+                    self.memo[key] = (None, str(exc))
+            value, problem = self.memo[key]
+            if problem:
+                raise CellError(problem)
+            return value
         if kind == INT:
             return read_int(raw, minimum=0, maximum=spec_field.maximum)
         if kind == DECIMAL:
@@ -234,7 +245,9 @@ class ImportPlanner:
         return known
 
     # -- the plan ------------------------------------------------------------------------------
-    def plan(self, batch: list[tuple[int, dict[str, Any]]]) -> Plan:
+    def plan(self, batch: list[tuple[int, dict[str, Any]]], *, dry: bool = False) -> Plan:
+        """`dry`: only to find the errors (the strict pass); the creates it lists are not writable."""
+        self.dry = dry
         rows = [self.clean(number, mapped) for number, mapped in batch]
         existing = self._existing([row for row in rows if not row.errors])
         known = self._known_ids(rows)
@@ -359,9 +372,23 @@ class ImportPlanner:
         custom = self._custom(row, None)
         if row.errors or custom is None:
             return
-        record_id = new_id(self.spec.record_type)
+        if self.dry:
+            record_id = f"row:{row.number}"
+            create = {"custom_fields": custom}
+        else:
+            record_id = new_id(self.spec.record_type)
+            create = self._create_row(row, values, custom, record_id, now)
+        plan.creates.append(create)
+        pending[record_id] = create
+        for key in keys:
+            self.seen[key] = record_id
+        if row.external_id:
+            plan.external_refs.append((row.external_id, record_id))
+        plan.created += 1
+
+    def _create_row(self, row: CleanRow, values: dict, custom: dict, record_id: str, now) -> dict[str, Any]:
         create = {
-            **self.defaults(),
+            **self.defaults,
             **values,
             "id": record_id,
             "owner_id": row.owner_id or self.actor.pk,
@@ -371,13 +398,7 @@ class ImportPlanner:
         }
         if self.spec.has_address:
             create["address"] = row.address
-        plan.creates.append(create)
-        pending[record_id] = create
-        for key in keys:
-            self.seen[key] = record_id
-        if row.external_id:
-            plan.external_refs.append((row.external_id, record_id))
-        plan.created += 1
+        return create
 
     def _stage(self, row: CleanRow, values: dict[str, Any], pipeline_id: str | None) -> None:
         """Deals: the stage named by id, slug or name in the row's pipeline (default: the
@@ -414,22 +435,23 @@ class ImportPlanner:
         values.setdefault("probability", stage.probability)
         values.setdefault("currency", self.currency)
 
-    def defaults(self) -> dict[str, Any]:
-        """Column defaults of a new record (what the model would fill in)."""
-        defaults = {}
-        for model_field in self.model._meta.concrete_fields:
-            if model_field.has_default() and not model_field.primary_key:
-                defaults[model_field.attname] = model_field.get_default()
-            elif model_field.null:
-                defaults[model_field.attname] = None
-            elif not model_field.primary_key and model_field.get_internal_type() in ("CharField", "TextField"):
-                defaults[model_field.attname] = ""
-        defaults.pop("created_at", None)
-        defaults.pop("updated_at", None)
-        return defaults
-
     def snapshot(self, values: dict[str, Any]) -> dict[str, Any]:
         """The record as the API names it: event payloads and history are built from it."""
         from apps.bulk.snapshots import snapshot_of
 
         return snapshot_of(self.spec, values)
+
+
+def model_defaults(model) -> dict[str, Any]:
+    """What the model fills in for a new row: field defaults, NULL, or "" for text."""
+    defaults = {}
+    for model_field in model._meta.concrete_fields:
+        if model_field.primary_key or model_field.attname in ("created_at", "updated_at"):
+            continue
+        if model_field.has_default():
+            defaults[model_field.attname] = model_field.get_default()
+        elif model_field.null:
+            defaults[model_field.attname] = None
+        elif model_field.get_internal_type() in ("CharField", "TextField"):
+            defaults[model_field.attname] = ""
+    return defaults

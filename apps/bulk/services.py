@@ -136,8 +136,7 @@ def import_job_run(*, job_id: str) -> None:
     strict = job.options.get("validation_level", ValidationLevel.STRICT) == ValidationLevel.STRICT
     try:
         if strict and job.cursor == 0:
-            _strict_check(job)
-            planner = _planner(job)
+            _strict_check(job, planner)
         for batch in _batches(job, job.cursor):
             if not _batch_write(job, planner, batch, strict=strict):
                 return
@@ -157,19 +156,19 @@ def import_job_run(*, job_id: str) -> None:
     _job_finish(job_id, status=JobStatus.COMPLETED)
 
 
-def _strict_check(job: BulkJob) -> None:
+def _strict_check(job: BulkJob, planner: ImportPlanner) -> None:
     """Every row planned, nothing written; raises `_StrictRefusal` with the bad rows."""
-    planner = _planner(job)
     errors: list[dict] = []
     failed = 0
     for batch in _batches(job, 0):
         with transaction.atomic():
-            plan = planner.plan(batch)
+            plan = planner.plan(batch, dry=True)
         failed += plan.failed
         if len(errors) < ERRORS_SHOWN:
             errors.extend(plan.errors)
     if failed:
         raise _StrictRefusal(errors, failed)
+    planner.seen.clear()  # ids it planned were never written
 
 
 def _batch_write(job: BulkJob, planner: ImportPlanner, batch: list, *, strict: bool) -> bool:

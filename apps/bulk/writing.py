@@ -6,6 +6,7 @@ as the single-record services emit them (so webhooks, /ws and SSE see every crea
 published with one dispatcher wake-up per batch once the batch commits.
 """
 
+import functools
 from typing import Any
 
 import orjson
@@ -13,8 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.bulk.models import ExternalRef
-from apps.bulk.planning import ImportPlanner, Plan
+from apps.bulk.planning import ImportPlanner, Plan, model_defaults
 from apps.bulk.snapshots import snapshot_changes
+from apps.core.ids import new_id
 from apps.deals.events import deal_event_data
 from apps.deals.models import Deal, DealStageChange
 from apps.events.models import OutboxEvent
@@ -26,12 +28,14 @@ def _copy_value(value: Any) -> Any:
     return value
 
 
-def rows_copy(model, rows: list[dict[str, Any]]) -> None:
-    """`COPY` the rows (dicts of attnames, every column present) into the model's table."""
+def rows_copy(model, rows: list[dict[str, Any]], *, skip_auto: bool = False) -> None:
+    """`COPY` the rows (dicts of attnames, every column present) into the model's table.
+    `skip_auto` leaves an auto-increment primary key to its sequence."""
     if not rows:
         return
-    columns = [f.attname for f in model._meta.concrete_fields]
-    column_sql = ", ".join(connection.ops.quote_name(f.column) for f in model._meta.concrete_fields)
+    fields = [f for f in model._meta.concrete_fields if not (skip_auto and f.primary_key)]
+    columns = [f.attname for f in fields]
+    column_sql = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:  # noqa: S608
@@ -44,14 +48,25 @@ def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
     spec, model, actor = planner.spec, planner.model, planner.actor
     rows_copy(model, plan.creates)
     if plan.external_refs:
-        ExternalRef.objects.bulk_create(
-            ExternalRef(resource=spec.resource, external_id=external_id, record_id=record_id)
-            for external_id, record_id in plan.external_refs
+        now = timezone.now()
+        rows_copy(
+            ExternalRef,
+            [
+                {
+                    "id": None,
+                    "resource": spec.resource,
+                    "external_id": external_id,
+                    "record_id": record_id,
+                    "created_at": now,
+                }
+                for external_id, record_id in plan.external_refs
+            ],
+            skip_auto=True,
         )
     deals = spec.record_type == "deal"
     if deals:
         _deal_stage_history(planner, plan)
-    events: list[OutboxEvent] = []
+    events: list[dict[str, Any]] = []
     for row in plan.creates:
         data = _deal_data(planner, row) if deals else {spec.record_type: planner.snapshot(row)}
         events.append(_event(spec.created_event, row["id"], row["owner_id"], data, actor, job_id))
@@ -72,8 +87,8 @@ def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
         columns = sorted({model._meta.get_field(c).name for c in plan.update_columns} | {"updated_at"})
         model.all_objects.bulk_update(records, columns, batch_size=1000)
     if events:
-        OutboxEvent.objects.bulk_create(events, batch_size=1000)
-        _publish_after_commit(max(event.seq for event in events))
+        rows_copy(OutboxEvent, events, skip_auto=True)
+        _publish_after_commit()
     if deals:
         _deal_stage_moves_and_automation(planner, plan)
 
@@ -107,18 +122,31 @@ def _deal_stage_moves_and_automation(planner: ImportPlanner, plan: Plan) -> None
         automation_on_stage_entered(deal=deal, stage=deal.stage, actor=planner.actor)
 
 
-def _event(event_type: str, record_id: str, owner_id: str | None, data: dict, actor, job_id: str) -> OutboxEvent:
-    return OutboxEvent(
-        event_type=str(event_type),
-        record_id=record_id,
-        owner_id=owner_id or "",
-        actor=actor,
-        data={**data, "bulkJobId": job_id},
-    )
+def _event(event_type: str, record_id: str, owner_id: str | None, data: dict, actor, job_id: str) -> dict:
+    """An outbox row, as `event_emit` would write it (one per record), for `COPY`."""
+    return {
+        **_outbox_defaults(),
+        "event_id": new_id("evt"),
+        "event_type": str(event_type),
+        "record_id": record_id,
+        "owner_id": owner_id or "",
+        "actor_id": getattr(actor, "pk", None),
+        "data": {**data, "bulkJobId": job_id},
+        "created_at": timezone.now(),
+    }
 
 
-def _publish_after_commit(seq: int) -> None:
+@functools.cache
+def _outbox_defaults() -> dict[str, Any]:
+    return model_defaults(OutboxEvent)
+
+
+def _publish_after_commit() -> None:
+    """One dispatcher wake-up for the batch's events, once they are committed."""
     from apps.events import dispatch
 
     schema_name = connection.schema_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(seq) FROM events_outboxevent")
+        seq = cursor.fetchone()[0]
     transaction.on_commit(lambda: dispatch.schedule(schema_name, seq))
