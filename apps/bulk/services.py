@@ -79,8 +79,8 @@ def bulk_import_start(
 
 
 class _StrictRefusal(Exception):
-    def __init__(self, errors: list[dict], failed: int) -> None:
-        self.errors, self.failed = errors, failed
+    def __init__(self, errors: list[dict], failed: int, written: int = 0) -> None:
+        self.errors, self.failed, self.written = errors, failed, written
 
 
 def _batches(job: BulkJob, start: int):
@@ -141,10 +141,13 @@ def import_job_run(*, job_id: str) -> None:
             if not _batch_write(job, planner, batch, strict=strict):
                 return
     except _StrictRefusal as refusal:
+        message = "Strict validation: the import was refused because of invalid rows; nothing was written."
+        if refusal.written:  # rows changed between the check and the write (another writer meanwhile)
+            message = f"Strict validation: invalid rows appeared while writing; the first {refusal.written} rows stay."
         _job_finish(
             job_id,
             status=JobStatus.FAILED,
-            message="Strict validation: the import was refused because of invalid rows; nothing was written.",
+            message=message,
             failed=refusal.failed,
             errors=refusal.errors[:ERRORS_SHOWN],
         )
@@ -183,7 +186,7 @@ def _batch_write(job: BulkJob, planner: ImportPlanner, batch: list, *, strict: b
                     return False
                 plan = planner.plan(batch)
                 if strict and plan.errors:
-                    raise _StrictRefusal(plan.errors, plan.failed)
+                    raise _StrictRefusal(plan.errors, plan.failed, written=start)
                 plan_apply(planner=planner, plan=plan, job_id=job.pk)
                 locked.cursor = start + len(batch)
                 locked.processed = locked.cursor
@@ -265,6 +268,7 @@ def export_job_run(*, job_id: str) -> None:
             columns=columns,
             user=job.owner,
             scope=job.permission_scope,
+            sheet_text=export_format == "csv",
         )
         with transaction.atomic(), open(partial, "wb") as handle:  # one snapshot, server-side cursor
             count = WRITERS[export_format](handle, [header for header, _ in columns], rows_stream(queryset), progress)
