@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "apps.tenants.middleware.TenantRoutingMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     "apps.security.ratelimit.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +110,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Static files are served by the ASGI app itself (WhiteNoise): straight from the apps' and
+# static/ folders in development and tests; production runs `collectstatic` and sets this off.
+WHITENOISE_USE_FINDERS = env_bool("CRM_STATIC_FROM_FINDERS", True)
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
