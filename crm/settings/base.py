@@ -1,5 +1,7 @@
 """Django core: apps, middleware, templates, static files, i18n."""
 
+import warnings
+
 from crm.settings.env import BASE_DIR, VAR_DIR, env, env_bool, env_list
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me-in-production-0123456789")
@@ -114,6 +116,8 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # static/ folders in development and tests; production runs `collectstatic` and sets this off.
 WHITENOISE_USE_FINDERS = env_bool("CRM_STATIC_FROM_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
+# Until `collectstatic` has run, STATIC_ROOT does not exist; files then come from the finders.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
