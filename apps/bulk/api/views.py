@@ -42,11 +42,15 @@ class BulkResourceView(APIView):
 
     verb = ""
 
+    @property
+    def required_permissions(self) -> dict[str, str]:
+        resource = getattr(self, "kwargs", {}).get("resource", "<resource>")
+        return {"post": f"{resource}:{self.verb}"}
+
     def initial(self, request, *args, **kwargs):
         resource = kwargs.get("resource")
         if resource not in BulkResource.values:
             raise NotFound(f"No bulk operations on '{resource}'; use one of: {', '.join(BulkResource.values)}.")
-        self.required_permissions = {"post": f"{resource}:{self.verb}"}
         if self.verb == "write":
             length = request.META.get("CONTENT_LENGTH") or "0"
             if length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
