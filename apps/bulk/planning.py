@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -41,6 +42,11 @@ from apps.core.errors import ValidationFailed
 from apps.core.ids import new_id
 from apps.core.scoping import record_in_scope
 from apps.pipelines.choices import StageType
+
+
+def any_of(values) -> RawSQL:
+    """`IN (SELECT unnest(%s))`: one array parameter instead of thousands of placeholders."""
+    return RawSQL("SELECT unnest(%s::text[])", (list(values),))
 
 
 @dataclass
@@ -190,7 +196,7 @@ class ImportPlanner:
         found: dict[str, str] = {}
         externals = {row.external_id for row in rows if row.external_id}
         if externals:
-            refs = ExternalRef.objects.filter(resource=self.spec.resource, external_id__in=externals)
+            refs = ExternalRef.objects.filter(resource=self.spec.resource, external_id__in=any_of(externals))
             found.update({f"ext:{ext}": record_id for ext, record_id in refs.values_list("external_id", "record_id")})
         keys = {key for row in rows for key in self.natural_keys(row.values)}
         condition = Q()
@@ -198,9 +204,9 @@ class ImportPlanner:
         names = [key[5:] for key in keys if key.startswith("name:")]
         domains = [key[7:] for key in keys if key.startswith("domain:")]
         if emails:
-            condition |= Q(email__in=emails)
+            condition |= Q(email__in=any_of(emails))
         if names:
-            condition |= Q(lower_name__in=names)
+            condition |= Q(lower_name__in=any_of(names))
         if domains:
             condition |= Q(
                 website__iregex=r"^(https?://)?(www\.)?(" + "|".join(re.escape(d) for d in domains) + r")([/:?#]|$)"
@@ -211,7 +217,7 @@ class ImportPlanner:
         if names:
             queryset = queryset.annotate(lower_name=Lower("name"))
         if condition or ids:
-            for record in queryset.filter(condition | Q(pk__in=ids)):
+            for record in queryset.filter(condition | Q(pk__in=any_of(ids))):
                 records[record.pk] = record
                 for key in self.natural_keys(record.__dict__):
                     found.setdefault(key, record.pk)
@@ -238,7 +244,7 @@ class ImportPlanner:
         }
         for ref, ids in wanted.items():
             model = apps.get_model(*labels[ref])
-            queryset = model.objects.filter(pk__in=ids)
+            queryset = model.objects.filter(pk__in=any_of(ids))
             if ref == "users":
                 queryset = queryset.filter(is_active=True)
             known[ref] = set(queryset.values_list("pk", flat=True))
