@@ -270,3 +270,40 @@ def test_jobs_list_is_the_callers_newest_first_and_paginated(api, admin, make_us
     body = response.json()
     assert [job["job_id"] for job in body["data"]] == ids[::-1][:2]
     assert body["meta"]["pagination"]["total"] == 3
+
+
+def test_contacts_export_reaches_custom_fields_address_and_the_account(admin_api, admin, run_job):
+    account = Account.objects.create(name="Initech", owner=admin)
+    Contact.objects.create(
+        first_name="Peter",
+        last_name="Gibbons",
+        email="peter@initech.com",
+        account=account,
+        address={"city": "Austin"},
+        custom_fields={"industry": "Software"},
+        owner=admin,
+    )
+    fields = ["name", "email", "account.name", "address.city", "customFields.industry", "owner.name"]
+    job_id = _export(admin_api, {"export_format": "json", "fields": fields}, resource="contacts")["job_id"]
+    run_job(job_id)
+    assert json.loads(_download(admin_api, job_id)) == [
+        {
+            "name": "Peter Gibbons",
+            "email": "peter@initech.com",
+            "account.name": "Initech",
+            "address.city": "Austin",
+            "customFields.industry": "Software",
+            "owner.name": admin.full_name,
+        }
+    ]
+
+
+def test_leads_export_filters_by_status(admin_api, admin, run_job):
+    from apps.leads.models import Lead
+
+    Lead.objects.create(first_name="A", last_name="New", email="a@l.com", status="new", owner=admin)
+    Lead.objects.create(first_name="B", last_name="Qual", email="b@l.com", status="qualified", owner=admin)
+    body = {"export_format": "csv", "filters": {"status": ["qualified"]}, "fields": ["email", "status"]}
+    job_id = _export(admin_api, body, resource="leads")["job_id"]
+    run_job(job_id)
+    assert _download(admin_api, job_id).decode().split() == ["email,status", "b@l.com,qualified"]
