@@ -10,7 +10,19 @@ from itertools import islice
 from typing import Any
 
 import orjson
-from django.db.models import CharField, DateTimeField, DecimalField, F, Func, Q, QuerySet, TextField, Value
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    DecimalField,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat, Trim
 
@@ -93,6 +105,11 @@ def _column(resource: str, name: str, prefix: str = "", depth: int = 0):
         return None
     if camel in COMMON:
         return F(prefix + COMMON[camel])
+    if camel == "externalId":
+        from apps.bulk.models import ExternalRef
+
+        refs = ExternalRef.objects.filter(resource=resource, record_id=OuterRef(f"{prefix}id"))
+        return Subquery(refs.values("external_id")[:1])
     if camel == "name" and spec.record_type in ("contact", "lead"):
         return _full_name(prefix)
     if camel == "fullName" and spec.record_type in ("contact", "lead"):

@@ -307,3 +307,11 @@ def test_leads_export_filters_by_status(admin_api, admin, run_job):
     job_id = _export(admin_api, body, resource="leads")["job_id"]
     run_job(job_id)
     assert _download(admin_api, job_id).decode().split() == ["email,status", "b@l.com,qualified"]
+
+
+def test_external_ids_given_at_import_come_back_in_exports(admin_api, run_job):
+    rows = [{"externalId": "ext-42", "name": "Round Trip Ltd"}]
+    run_job(admin_api.post("/v1/bulk/accounts/import", {"accounts": rows}, format="json").json()["data"]["job_id"])
+    job_id = _export(admin_api, {"fields": ["externalId", "name"]}, resource="accounts")["job_id"]
+    run_job(job_id)
+    assert "ext-42,Round Trip Ltd" in _download(admin_api, job_id).decode().splitlines()
