@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -58,10 +60,18 @@ class BulkResourceView(APIView):
         super().initial(request, *args, **kwargs)
 
 
+JOB_DOC = {202: OpenApiTypes.OBJECT}
+
+
 class BulkImportView(BulkResourceView):
     verb = "write"
     parser_classes = [FastJSONParser, MultiPartParser, FormParser]
 
+    @extend_schema(
+        summary="Import records in bulk (JSON rows, or a CSV/XLSX upload as `file`); answers the queued job",
+        request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": OpenApiTypes.OBJECT},
+        responses=JOB_DOC,
+    )
     def post(self, request, resource: str):
         upload = request.FILES.get("file") if request.content_type.startswith("multipart/") else None
         if upload is not None:
@@ -134,6 +144,11 @@ class BulkImportView(BulkResourceView):
 class BulkExportView(BulkResourceView):
     verb = "export"
 
+    @extend_schema(
+        summary="Export records (csv, json, xlsx) by download or webhook; answers the queued job",
+        request=ExportRequestSerializer,
+        responses=JOB_DOC,
+    )
     def post(self, request, resource: str):
         serializer = ExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -184,17 +199,21 @@ class BulkJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         return BulkJob.objects.filter(owner_id=self.request.user.pk).order_by("-created_at", "-id")
 
+    @extend_schema(summary="The caller's bulk jobs, newest first", responses={200: OpenApiTypes.OBJECT})
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([job_data(job) for job in page])
 
+    @extend_schema(summary="A bulk job and its progress", responses={200: OpenApiTypes.OBJECT})
     def retrieve(self, request, *args, **kwargs):
         return Response(job_data(self.get_object()))
 
+    @extend_schema(summary="Cancel a queued or running job", responses={200: OpenApiTypes.OBJECT})
     def destroy(self, request, *args, **kwargs):
         job = services.bulk_job_cancel(job=self.get_object())
         return Response(job_data(job))
 
+    @extend_schema(summary="The export's file (owner only, 7 days)", responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):
         path, content_type, filename = services.export_file(job=self.get_object())
