@@ -1,0 +1,144 @@
+"""`/v1/contacts`: CRUD, list with search, `POST /v1/contacts/search`, history, trash, merge."""
+
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.contacts import selectors, services
+from apps.contacts.api.serializers import ContactSearchSerializer, ContactSerializer
+from apps.core.api.pagination import page_and_limit, pagination_meta
+from apps.core.api.sorting import order_by_for
+from apps.core.api.viewsets import CrmViewSet
+from apps.core.errors import ValidationFailed
+from apps.history.api.mixins import HistoryTrashMixin, MergeMixin, RecordWriteMixin
+
+SORT_FIELDS = {
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "email": "email",
+    "company": "company",
+    "jobTitle": "job_title",
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+}
+
+
+def paginate(queryset, *, page: int, limit: int) -> tuple[list, dict]:
+    total = queryset.count()
+    rows = list(queryset[(page - 1) * limit : page * limit])
+    return rows, pagination_meta(page, limit, total)
+
+
+class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet):
+    queryset = selectors.contact_queryset()
+    serializer_class = ContactSerializer
+    permission_resource = "contacts"
+    required_permissions = {"search": "contacts:read"}
+    filter_backends: list = []
+    sort_fields = SORT_FIELDS
+    default_sort = "-created_at"
+
+    def ordered(self, queryset, *, sort: str | None, order: str | None, searching: bool):
+        if searching and not sort:
+            order_by_for(None, order, fields=SORT_FIELDS, default="-created_at")  # validates `order`
+            return selectors.ranked(queryset)
+        return queryset.order_by(*order_by_for(sort, order, fields=SORT_FIELDS, default="-created_at"))
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        queryset = selectors.contact_filter(
+            queryset,
+            company=params.get("company"),
+            job_title=params.get("jobTitle"),
+            account_id=params.get("accountId"),
+            owner_id=params.get("ownerId"),
+            email=params.get("email"),
+        )
+        search = params.get("search", "").strip()
+        if search:
+            queryset = selectors.contact_search_filter(queryset, search)
+        return self.ordered(queryset, sort=params.get("sort"), order=params.get("order"), searching=bool(search))
+
+    def list(self, request, *args, **kwargs):
+        page, limit = page_and_limit(request)
+        rows, meta = paginate(self.filter_queryset(self.get_queryset()), page=page, limit=limit)
+        response = Response(self.get_serializer(rows, many=True).data)
+        response.pagination = meta
+        return response
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        upsert = request.query_params.get("upsert")
+        if upsert not in (None, "", "email"):
+            raise ValidationFailed({"upsert": "upsert may only be 'email'."})
+        existing = services.contact_by_email(data.get("email")) if upsert == "email" else None
+        if existing is not None:
+            existing = self.get_queryset().get(pk=existing.pk)
+            self.check_object_permissions(request, existing)
+            contact = services.contact_update(
+                contact=existing, actor=request.user, data=data, can_reassign=self.can_reassign()
+            )
+            return Response(self.get_serializer(self.get_queryset().get(pk=contact.pk)).data)
+        contact = services.contact_create(actor=request.user, data=data, can_reassign=self.can_reassign())
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=contact.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    def update(self, request, *args, **kwargs):
+        contact = self.get_object()
+        serializer = self.get_serializer(contact, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.contact_update(
+            contact=contact, actor=request.user, data=dict(serializer.validated_data), can_reassign=self.can_reassign()
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=contact.pk)).data)
+
+    def perform_destroy(self, instance) -> None:
+        services.contact_delete(contact=instance, actor=self.request.user)
+
+    def perform_restore(self, record) -> None:
+        services.contact_restore(contact=record, actor=self.request.user)
+
+    def duplicates_of(self, record):
+        return selectors.contact_duplicates(record)
+
+    def perform_merge(self, survivor, merged, keep):
+        return services.contact_merge(survivor=survivor, merged=merged, keep=keep, actor=self.request.user)
+
+    def perform_unmerge(self, survivor, merge_id):
+        return services.contact_unmerge(survivor=survivor, merge_id=merge_id, actor=self.request.user)
+
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        body = ContactSearchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        query = body.validated_data.get("query", "").strip()
+        filters = body.validated_data.get("filters", {})
+        sort = body.validated_data.get("sort") or {}
+        pagination = body.validated_data.get("pagination") or {}
+        queryset = selectors.contact_filter(
+            self.get_queryset(),
+            company=filters.get("company"),
+            job_title=filters.get("jobTitle"),
+            created_after=filters.get("createdAfter"),
+            created_before=filters.get("createdBefore"),
+            account_id=filters.get("accountId"),
+            owner_id=filters.get("ownerId"),
+            email=filters.get("email"),
+        )
+        if query:
+            queryset = selectors.contact_search_filter(queryset, query)
+        try:
+            queryset = self.ordered(queryset, sort=sort.get("field"), order=sort.get("order"), searching=bool(query))
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                {f"sort.{'field' if 'sort' in k else 'order'}": v for k, v in exc.field_errors.items()}
+            )
+        rows, meta = paginate(queryset, page=pagination.get("page", 1), limit=pagination.get("limit", 25))
+        response = Response(self.get_serializer(rows, many=True).data)
+        response.pagination = meta
+        return response
