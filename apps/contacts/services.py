@@ -10,11 +10,16 @@ from apps.core.custom_fields import custom_fields_clean
 from apps.core.errors import Conflict, ValidationFailed
 from apps.events.services import event_emit
 from apps.events.types import EventType
-from apps.history.choices import HistoryAction
-from apps.history.merge import Link, merge_values, records_merge, records_unmerge
+from apps.history.lifecycle import (
+    record_changed,
+    record_created,
+    record_deleted,
+    record_restored,
+    records_merged_events,
+)
+from apps.history.merge import Link, activity_links, merge_values, records_merge, records_unmerge
 from apps.history.models import RecordMerge
 from apps.history.records import owner_resolve, record_snapshot
-from apps.history.services import history_action, history_changes, record_restore, record_trash
 
 CONTACT_FIELDS = {
     "firstName": "first_name",
@@ -113,14 +118,8 @@ def contact_create(*, actor, data: dict[str, Any], can_reassign: bool) -> Contac
     owner = owner_resolve(owner_id=cleaned.pop("owner_id", None), actor=actor, can_reassign=can_reassign)
     contact = Contact(owner=owner, **cleaned)
     contact.save()
-    snapshot = contact_snapshot(contact)
-    history_action(record=contact, action=HistoryAction.CREATED, actor=actor, data=snapshot)
-    event_emit(
-        EventType.CONTACT_CREATED,
-        data={"contact": snapshot},
-        record_id=contact.pk,
-        owner_id=contact.owner_id,
-        actor=actor,
+    record_created(
+        record=contact, snapshot=contact_snapshot(contact), event_type=EventType.CONTACT_CREATED, actor=actor
     )
     return contact
 
@@ -132,6 +131,7 @@ def contact_update(*, contact: Contact, actor, data: dict[str, Any], can_reassig
         existing = _email_taken(cleaned["email"], exclude=contact.pk)
         if existing is not None:
             raise _email_conflict(existing, cleaned["email"])
+    before = contact_snapshot(contact)
     if "owner_id" in cleaned:
         contact.owner = owner_resolve(
             owner_id=cleaned.pop("owner_id"),
@@ -139,63 +139,43 @@ def contact_update(*, contact: Contact, actor, data: dict[str, Any], can_reassig
             current_owner_id=contact.owner_id or "",
             can_reassign=can_reassign,
         )
-    before = contact_snapshot(contact)
     for name, value in cleaned.items():
         setattr(contact, name, value)
     contact.save()
-    after = contact_snapshot(contact)
-    changes = history_changes(record=contact, before=before, after=after, actor=actor)
-    if changes:
-        event_emit(
-            EventType.CONTACT_UPDATED,
-            data={"contact": after, "changes": changes},
-            record_id=contact.pk,
-            owner_id=contact.owner_id,
-            actor=actor,
-        )
+    record_changed(
+        record=contact,
+        before=before,
+        after=contact_snapshot(contact),
+        event_type=EventType.CONTACT_UPDATED,
+        actor=actor,
+    )
     return contact
 
 
 @transaction.atomic
 def contact_delete(*, contact: Contact, actor) -> None:
     """Moves the contact to the trash; `contact_restore` brings it back within the retention period."""
-    record_trash(record=contact, actor=actor)
-    event_emit(
-        EventType.CONTACT_DELETED,
-        data={"contact": contact_snapshot(contact)},
-        record_id=contact.pk,
-        owner_id=contact.owner_id,
-        actor=actor,
-    )
+    record_deleted(record=contact, snapshot=contact_snapshot, event_type=EventType.CONTACT_DELETED, actor=actor)
 
 
 @transaction.atomic
 def contact_restore(*, contact: Contact, actor) -> Contact:
     if _email_taken(contact.email, exclude=contact.pk) is not None:
         raise Conflict(f"Another contact now uses '{contact.email}'; change it before restoring.", field="email")
-    record_restore(record=contact, actor=actor)
-    event_emit(
-        EventType.CONTACT_UPDATED,
-        data={"contact": contact_snapshot(contact), "changes": {"deletedAt": {"old": "trashed", "new": None}}},
-        record_id=contact.pk,
-        owner_id=contact.owner_id,
-        actor=actor,
-    )
+    record_restored(record=contact, snapshot=contact_snapshot, event_type=EventType.CONTACT_UPDATED, actor=actor)
     return contact
 
 
 def contact_links() -> list[Link]:
     """Every row that points at a contact, moved to the survivor by a merge."""
-    from apps.activities.models import Communication, Event, Task
+    from apps.activities.models import Communication, Event
     from apps.deals.models import Deal
     from apps.leads.models import Lead
 
     return [
         Link(Deal, "contact_id"),
         Link(Lead, "converted_contact_id"),
-        Link(Task, "related_id", {"related_type": "contact"}),
-        Link(Event, "related_id", {"related_type": "contact"}),
-        Link(Communication, "related_id", {"related_type": "contact"}),
+        *activity_links("contact"),
         Link(Event.attendee_contacts.through, "contact_id", unique_with="event_id"),
         Link(Communication.participants.through, "contact_id", unique_with="communication_id"),
     ]
@@ -208,19 +188,14 @@ def contact_merge(*, survivor: Contact, merged: list[Contact], keep: dict[str, s
     merge, changes = records_merge(
         survivor=survivor, merged=merged, values=values, links=contact_links(), snapshot=contact_snapshot, actor=actor
     )
-    for record in merged:
-        event_emit(
-            EventType.CONTACT_DELETED,
-            data={"contact": contact_snapshot(record), "mergedInto": survivor.pk},
-            record_id=record.pk,
-            owner_id=record.owner_id,
-            actor=actor,
-        )
-    event_emit(
-        EventType.CONTACT_UPDATED,
-        data={"contact": contact_snapshot(survivor), "changes": changes, "mergeId": merge.pk},
-        record_id=survivor.pk,
-        owner_id=survivor.owner_id,
+    records_merged_events(
+        survivor=survivor,
+        merged=merged,
+        merge=merge,
+        changes=changes,
+        snapshot=contact_snapshot,
+        updated=EventType.CONTACT_UPDATED,
+        deleted=EventType.CONTACT_DELETED,
         actor=actor,
     )
     return merge

@@ -156,3 +156,10 @@ def records_unmerge(*, survivor, merge_id: str | None, snapshot, actor) -> tuple
     merge.undone_at = timezone.now()
     merge.save(update_fields=["undone_at"])
     return merge, changes
+
+
+def activity_links(related_type: str) -> list[Link]:
+    """Tasks, events and communications related to a record of `related_type`."""
+    from apps.activities.models import Communication, Event, Task
+
+    return [Link(model, "related_id", {"related_type": related_type}) for model in (Task, Event, Communication)]
