@@ -39,7 +39,7 @@ def record_changed(
 
 def record_deleted(*, record, snapshot: Callable[[Any], dict], event_type, actor) -> None:
     record_trash(record=record, actor=actor)
-    _emit(event_type, record=record, data={record_type_of(record): snapshot(record)}, actor=actor)
+    _emit(event_type, record=record, data={record_type_of(record): snapshot(record), "deleted": True}, actor=actor)
 
 
 def record_restored(*, record, snapshot: Callable[[Any], dict], event_type, actor) -> None:
