@@ -1,8 +1,19 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from apps.core.ids import PrefixedIdField
 from apps.core.models import CrmRecord
+
+# The generation expression of `search_vector` (migration 0003 creates the column with it).
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector('simple'::regconfig, coalesce(first_name, '') || ' ' || coalesce(last_name, '')), 'A')"
+    " || setweight(to_tsvector('simple'::regconfig, coalesce(email, '') || ' '"
+    " || regexp_replace(coalesce(email, ''), '[@._+-]+', ' ', 'g')), 'B')"
+    " || setweight(to_tsvector('simple'::regconfig, coalesce(company, '')), 'C')"
+    " || setweight(to_tsvector('simple'::regconfig, coalesce(job_title, '')), 'D')"
+)
 
 
 class Contact(CrmRecord):
@@ -25,6 +36,11 @@ class Contact(CrmRecord):
     account = models.ForeignKey(
         "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
+    search_vector = models.GeneratedField(
+        expression=RawSQL(SEARCH_VECTOR_SQL, ()),  # noqa: S611 (a constant, no input)
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta(CrmRecord.Meta):
         ordering = ["last_name", "first_name"]
@@ -43,6 +59,11 @@ class Contact(CrmRecord):
                 name="contact_live_by_name",
             ),
             models.Index(fields=["-created_at", "-id"], condition=Q(deleted_at__isnull=True), name="contact_live_new"),
+            models.Index(
+                fields=["first_name", "last_name", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="contact_live_by_first",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,3 +72,14 @@ class Contact(CrmRecord):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class ContactSearchTerm(models.Model):
+    """The words of contacts' names and companies, for typo correction: a query word that matches
+    nothing is replaced by its closest words here (trigram similarity over a few thousand words,
+    not over every contact). Filled by a database trigger on contacts (migration 0004)."""
+
+    term = models.CharField(max_length=150, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.term

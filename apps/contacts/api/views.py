@@ -14,7 +14,7 @@ from apps.history.api.mixins import HistoryTrashMixin, MergeMixin, RecordWriteMi
 
 SORT_FIELDS = {
     "firstName": "first_name",
-    "lastName": "last_name",
+    "lastName": "last_name",  # then first name: served in index order (contact_live_by_name)
     "email": "email",
     "company": "company",
     "jobTitle": "job_title",
@@ -24,9 +24,26 @@ SORT_FIELDS = {
 
 
 def paginate(queryset, *, page: int, limit: int) -> tuple[list, dict]:
-    total = queryset.count()
+    """A page and its `meta.pagination`; totals past 10,000 are estimates (`totalIsEstimate`)."""
+    total, estimated = selectors.counted(queryset)
     rows = list(queryset[(page - 1) * limit : page * limit])
-    return rows, pagination_meta(page, limit, total)
+    meta = pagination_meta(page, limit, total)
+    if estimated:
+        meta["totalIsEstimate"] = True
+    return rows, meta
+
+
+def search_page(ranked, matched, *, page: int, limit: int) -> tuple[list, dict]:
+    """A page of search results: at most MAX_RANKED of them, `totalIsCapped` when there were more."""
+    total = min(ranked.count(), selectors.MAX_RANKED)
+    rows = list(ranked[(page - 1) * limit : min(page * limit, total)]) if (page - 1) * limit < total else []
+    meta = pagination_meta(page, limit, total)
+    if total == selectors.MAX_RANKED and matched.order_by()[: selectors.MAX_RANKED + 1].count() > total:
+        meta["totalIsCapped"] = True
+    return rows, meta
+
+
+NAME_TIEBREAK = {"lastName": "first_name", "firstName": "last_name"}
 
 
 class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet):
@@ -39,10 +56,13 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
     default_sort = "-created_at"
 
     def ordered(self, queryset, *, sort: str | None, order: str | None, searching: bool):
+        terms = order_by_for(sort, order, fields=SORT_FIELDS, default="-created_at")  # validates both
         if searching and not sort:
-            order_by_for(None, order, fields=SORT_FIELDS, default="-created_at")  # validates `order`
             return selectors.ranked(queryset)
-        return queryset.order_by(*order_by_for(sort, order, fields=SORT_FIELDS, default="-created_at"))
+        if sort in NAME_TIEBREAK:  # lastName sorts by last then first name, as its index does
+            prefix = "-" if terms[0].startswith("-") else ""
+            terms = [terms[0], f"{prefix}{NAME_TIEBREAK[sort]}", terms[1]]
+        return queryset.order_by(*terms)
 
     def filter_queryset(self, queryset):
         if self.action != "list":
@@ -56,17 +76,32 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
             owner_id=params.get("ownerId"),
             email=params.get("email"),
         )
-        search = params.get("search", "").strip()
-        if search:
-            queryset = selectors.contact_search_filter(queryset, search)
-        return self.ordered(queryset, sort=params.get("sort"), order=params.get("order"), searching=bool(search))
+        return queryset
 
-    def list(self, request, *args, **kwargs):
-        page, limit = page_and_limit(request)
-        rows, meta = paginate(self.filter_queryset(self.get_queryset()), page=page, limit=limit)
+    def page_of(self, queryset, *, query: str, sort, order, page: int, limit: int) -> Response:
+        """One page of contacts, searched (ranked unless sorted) when there is a query."""
+        if query:
+            ranked, matched = selectors.contact_search(queryset, query)
+            ranked = self.ordered(ranked, sort=sort, order=order, searching=True)
+            rows, meta = search_page(ranked, matched, page=page, limit=limit)
+        else:
+            queryset = self.ordered(queryset, sort=sort, order=order, searching=False)
+            rows, meta = paginate(queryset, page=page, limit=limit)
         response = Response(self.get_serializer(rows, many=True).data)
         response.pagination = meta
         return response
+
+    def list(self, request, *args, **kwargs):
+        page, limit = page_and_limit(request)
+        params = request.query_params
+        return self.page_of(
+            self.filter_queryset(self.get_queryset()),
+            query=params.get("search", "").strip(),
+            sort=params.get("sort"),
+            order=params.get("order"),
+            page=page,
+            limit=limit,
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -130,15 +165,15 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
             owner_id=filters.get("ownerId"),
             email=filters.get("email"),
         )
-        if query:
-            queryset = selectors.contact_search_filter(queryset, query)
         try:
-            queryset = self.ordered(queryset, sort=sort.get("field"), order=sort.get("order"), searching=bool(query))
-        except ValidationFailed as exc:
-            raise ValidationFailed(
-                {f"sort.{'field' if 'sort' in k else 'order'}": v for k, v in exc.field_errors.items()}
+            return self.page_of(
+                queryset,
+                query=query,
+                sort=sort.get("field"),
+                order=sort.get("order"),
+                page=pagination.get("page", 1),
+                limit=pagination.get("limit", 25),
             )
-        rows, meta = paginate(queryset, page=pagination.get("page", 1), limit=pagination.get("limit", 25))
-        response = Response(self.get_serializer(rows, many=True).data)
-        response.pagination = meta
-        return response
+        except ValidationFailed as exc:
+            fields = {"sort": "sort.field", "order": "sort.order"}
+            raise ValidationFailed({fields.get(k, k): v for k, v in exc.field_errors.items()}) from None
