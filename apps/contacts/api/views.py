@@ -33,14 +33,22 @@ def paginate(queryset, *, page: int, limit: int) -> tuple[list, dict]:
     return rows, meta
 
 
-def search_page(ranked, matched, *, page: int, limit: int) -> tuple[list, dict]:
-    """A page of search results: at most MAX_RANKED of them, `totalIsCapped` when there were more."""
-    total = min(ranked.count(), selectors.MAX_RANKED)
-    rows = list(ranked[(page - 1) * limit : min(page * limit, total)]) if (page - 1) * limit < total else []
-    meta = pagination_meta(page, limit, total)
-    if total == selectors.MAX_RANKED and matched.order_by()[: selectors.MAX_RANKED + 1].count() > total:
+def search_page(queryset, *, query: str, sort: str | None, order: str | None, page: int, limit: int):
+    """A page of search results (at most MAX_RANKED of them, `totalIsCapped` when there were more)."""
+    order_by_for(sort, order, fields=SORT_FIELDS, default="-created_at")  # validates both
+    found = selectors.contact_search(
+        queryset,
+        query,
+        page=page,
+        limit=limit,
+        sort_column=SORT_FIELDS.get(sort or ""),
+        descending=(order or "asc").lower() == "desc",
+    )
+    by_id = {contact.pk: contact for contact in selectors.contact_queryset().filter(pk__in=found.ids)}
+    meta = pagination_meta(page, limit, found.total)
+    if found.capped:
         meta["totalIsCapped"] = True
-    return rows, meta
+    return [by_id[pk] for pk in found.ids if pk in by_id], meta
 
 
 NAME_TIEBREAK = {"lastName": "first_name", "firstName": "last_name"}
@@ -55,10 +63,10 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
     sort_fields = SORT_FIELDS
     default_sort = "-created_at"
 
-    def ordered(self, queryset, *, sort: str | None, order: str | None, searching: bool):
-        terms = order_by_for(sort, order, fields=SORT_FIELDS, default="-created_at")  # validates both
-        if searching and not sort:
-            return selectors.ranked(queryset)
+    def ordered(self, queryset, *, sort: str | None, order: str | None):
+        terms = order_by_for(sort, order, fields=SORT_FIELDS, default="-created_at")
+        if not sort:  # newest first, in the order of the contact_live_new index
+            return queryset.order_by("-created_at", "-id")
         if sort in NAME_TIEBREAK:  # lastName sorts by last then first name, as its index does
             prefix = "-" if terms[0].startswith("-") else ""
             terms = [terms[0], f"{prefix}{NAME_TIEBREAK[sort]}", terms[1]]
@@ -81,12 +89,9 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
     def page_of(self, queryset, *, query: str, sort, order, page: int, limit: int) -> Response:
         """One page of contacts, searched (ranked unless sorted) when there is a query."""
         if query:
-            ranked, matched = selectors.contact_search(queryset, query)
-            ranked = self.ordered(ranked, sort=sort, order=order, searching=True)
-            rows, meta = search_page(ranked, matched, page=page, limit=limit)
+            rows, meta = search_page(queryset, query=query, sort=sort, order=order, page=page, limit=limit)
         else:
-            queryset = self.ordered(queryset, sort=sort, order=order, searching=False)
-            rows, meta = paginate(queryset, page=page, limit=limit)
+            rows, meta = paginate(self.ordered(queryset, sort=sort, order=order), page=page, limit=limit)
         response = Response(self.get_serializer(rows, many=True).data)
         response.pagination = meta
         return response
