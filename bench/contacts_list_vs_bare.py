@@ -1,5 +1,5 @@
 """Throughput of `GET /v1/contacts?limit=50` (with account and owner) against a bare Django view
-running the same SQL and returning the same JSON with JsonResponse (bench/urls_bench.py).
+running the same SQL and returning the same JSON with JsonResponse (bench/_urls_bench.py).
 
     .venv/bin/python bench/contacts_list_vs_bare.py [N] [SECONDS] [CONCURRENCY]
 
@@ -43,7 +43,7 @@ def session_cookie(tenant) -> str:
 
 
 def serve(port: int) -> subprocess.Popen:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench", LOG_LEVEL="WARNING")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench._settings_bench", LOG_LEVEL="WARNING")
     process = subprocess.Popen(
         [
             sys.executable,

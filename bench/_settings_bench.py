@@ -2,4 +2,4 @@
 
 from crm.settings import *  # noqa: F403
 
-ROOT_URLCONF = "bench.urls_bench"
+ROOT_URLCONF = "bench._urls_bench"
