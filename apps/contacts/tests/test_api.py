@@ -201,3 +201,64 @@ def test_other_tenants_contacts_are_invisible(admin_api):
     in_tenant("globex")
     assert not Contact.objects.filter(pk=contact["id"]).exists()
     in_tenant("acme")
+
+
+def test_contact_of_another_tenant_answers_404(api, admin):
+    from apps.users.models import User
+    from tests.fixtures import in_tenant
+
+    in_tenant("globex")
+    theirs = Contact.objects.create(first_name="Globex", last_name="Person", owner=User.objects.first())
+    in_tenant("acme")
+    api.force_authenticate(admin)
+    assert api.get(f"/v1/contacts/{theirs.pk}").status_code == 404
+    assert api.patch(f"/v1/contacts/{theirs.pk}", {"lastName": "X"}, format="json").status_code == 404
+
+
+def test_broad_search_answers_a_capped_ranked_window(admin_api, monkeypatch):
+    from apps.contacts import selectors
+
+    monkeypatch.setattr(selectors, "MAX_RANKED", 3)
+    for index in range(5):
+        create(admin_api, firstName="Robin", lastName=f"Hood{index}", email=f"robin{index}@example.com")
+    body = admin_api.post("/v1/contacts/search", {"query": "robin", "pagination": {"limit": 2}}, format="json").json()
+    assert len(body["data"]) == 2
+    assert body["meta"]["pagination"]["total"] == 3
+    assert body["meta"]["pagination"]["totalIsCapped"] is True
+    second = admin_api.post(
+        "/v1/contacts/search", {"query": "robin", "pagination": {"page": 2, "limit": 2}}, format="json"
+    )
+    assert len(second.json()["data"]) == 1
+
+
+def test_list_total_is_exact_up_to_the_limit_then_estimated(admin_api, monkeypatch):
+    from apps.contacts import selectors
+
+    for index in range(4):
+        create(admin_api, email=f"c{index}@example.com")
+    assert admin_api.get("/v1/contacts").json()["meta"]["pagination"]["total"] == 4
+    monkeypatch.setattr(selectors, "EXACT_COUNT_LIMIT", 2)
+    pagination = admin_api.get("/v1/contacts").json()["meta"]["pagination"]
+    assert pagination["totalIsEstimate"] is True
+    assert pagination["total"] >= 3
+
+
+def test_search_costs_constant_queries(admin_api, django_assert_max_num_queries):
+    create(admin_api)
+    with django_assert_max_num_queries(12) as small:
+        admin_api.post("/v1/contacts/search", DESIGN_SEARCH, format="json")
+    baseline = len(small)
+    for index in range(30):
+        create(admin_api, firstName="John", lastName=f"Doe{index}", email=f"j{index}@example.com")
+    with django_assert_max_num_queries(baseline):
+        body = admin_api.post("/v1/contacts/search", DESIGN_SEARCH, format="json").json()
+    assert len(body["data"]) == 31
+
+
+def test_bad_search_body_names_each_bad_field(admin_api):
+    body = {"query": "x", "filters": {"createdAfter": "soon", "colour": "red"}, "sort": {"field": "shoe"}}
+    response = admin_api.post("/v1/contacts/search", body, format="json")
+    assert response.status_code == 400
+    assert sorted(e["field"] for e in response.json()["errors"]) == ["filters.colour", "filters.createdAfter"]
+    response = admin_api.post("/v1/contacts/search", {"sort": {"field": "shoe"}}, format="json")
+    assert response.json()["errors"][0]["field"] == "sort.field"
