@@ -2,6 +2,7 @@
 trash and merge."""
 
 from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -96,6 +97,7 @@ class AccountViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
         response.pagination = meta
         return response
 
+    @extend_schema(parameters=[OpenApiParameter("relationship_id", str, OpenApiParameter.PATH)])
     @action(detail=True, methods=["delete"], url_path="relationships/(?P<relationship_id>[^/.]+)")
     def relationship_delete(self, request, pk=None, relationship_id=None):
         account = self.get_object()

@@ -1,6 +1,8 @@
 """`/v1/activities/tasks|events|communications` (CRUD, task completion) and
 `/v1/activities/timeline` (a record's activities, and its children's, newest first)."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -108,6 +110,15 @@ class TimelineViewSet(viewsets.GenericViewSet):
 
     required_permissions = {"list": "activities:read"}
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("relatedType", str, enum=list(RelatedType.values), required=True),
+            OpenApiParameter("relatedId", str, required=True),
+            OpenApiParameter("page", int),
+            OpenApiParameter("limit", int),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def list(self, request):
         params = request.query_params
         related = RelatedToSerializer(data={"type": params.get("relatedType"), "id": params.get("relatedId")})
