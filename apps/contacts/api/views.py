@@ -88,7 +88,7 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
 
     def page_of(self, queryset, *, query: str, sort, order, page: int, limit: int) -> Response:
         """One page of contacts, searched (ranked unless sorted) when there is a query."""
-        if query:
+        if selectors.search_terms(query):
             rows, meta = search_page(queryset, query=query, sort=sort, order=order, page=page, limit=limit)
         else:
             rows, meta = paginate(self.ordered(queryset, sort=sort, order=order), page=page, limit=limit)

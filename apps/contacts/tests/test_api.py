@@ -262,3 +262,11 @@ def test_bad_search_body_names_each_bad_field(admin_api):
     assert sorted(e["field"] for e in response.json()["errors"]) == ["filters.colour", "filters.createdAfter"]
     response = admin_api.post("/v1/contacts/search", {"sort": {"field": "shoe"}}, format="json")
     assert response.json()["errors"][0]["field"] == "sort.field"
+
+
+@pytest.mark.parametrize("query", ["@@@", "___", "élan vital", "'; drop table x; --", "a" * 200])
+def test_odd_search_queries_answer_200(admin_api, query):
+    create(admin_api)
+    response = admin_api.post("/v1/contacts/search", {"query": query}, format="json")
+    assert response.status_code == 200, response.content
+    assert admin_api.get("/v1/contacts", {"search": query}).status_code == 200
