@@ -126,15 +126,17 @@ def contact_search(
     return result
 
 
-def _fetch(sql: str, params: tuple, *, single_term: bool) -> list[tuple]:
+def _fetch(sql: str, params: tuple, *, fuzzy: bool) -> list[tuple]:
     """Runs the search with two settings for this transaction only: no JIT (the planner's
-    worst-case costs would compile the statement, which costs more than running it), and, for a
-    one-word query, GIN's fuzzy limit: a word in 70,000 contacts yields a random few thousand of
-    them rather than all (we rank MAX_RANKED). Not for several words: GIN would thin out each
-    word before intersecting them and lose matches."""
+    worst-case costs would compile the statement, which costs more than running it), and, when
+    `fuzzy`, GIN's fuzzy limit: a word in 70,000 contacts yields a random few thousand of them
+    rather than all (we rank MAX_RANKED). Only for one-word queries: GIN would thin out each word
+    before intersecting them and lose matches."""
     with transaction.atomic(), connection.cursor() as cursor:
-        fuzzy = str(FUZZY_LIMIT if single_term else 0)
-        cursor.execute("SELECT set_config('jit', 'off', true), set_config('gin_fuzzy_search_limit', %s, true)", [fuzzy])
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('gin_fuzzy_search_limit', %s, true)",
+            [str(FUZZY_LIMIT if fuzzy else 0)],
+        )
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -149,10 +151,19 @@ def _search_run(queryset, alternatives, page, limit, sort_column, descending) ->
     limit = max(0, min(limit, MAX_RANKED - offset))
     sql = _SEARCH_SQL.format(matches=matches_sql, order=order)
     params = (*matches_params, prefix, exact, MAX_RANKED, MAX_RANKED + 1, limit, offset)
-    single_term = len(alternatives) == 1
-    rows = _fetch(sql, params, single_term=single_term)
+    if len(alternatives) == 1:
+        sampled = _search_page(sql, params, offset, fuzzy=True)
+        if sampled.capped:  # the sample alone holds more than we answer: nothing is missing
+            return sampled
+        # Fewer than MAX_RANKED in the sample: it may have hidden matches (filters, scopes), so
+        # ask again without sampling.
+    return _search_page(sql, params, offset, fuzzy=False)
+
+
+def _search_page(sql: str, params: tuple, offset: int, *, fuzzy: bool) -> SearchPage:
+    rows = _fetch(sql, params, fuzzy=fuzzy)
     if not rows and offset:  # past the last page: count what there is
-        first = _fetch(sql, (*params[:-2], 1, 0), single_term=single_term)
+        first = _fetch(sql, (*params[:-2], 1, 0), fuzzy=fuzzy)
         total, matched = (min(first[0][1], MAX_RANKED), first[0][2]) if first else (0, 0)
         return SearchPage(ids=[], total=total, capped=matched > MAX_RANKED)
     if not rows:

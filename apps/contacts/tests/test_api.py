@@ -270,3 +270,17 @@ def test_odd_search_queries_answer_200(admin_api, query):
     response = admin_api.post("/v1/contacts/search", {"query": query}, format="json")
     assert response.status_code == 200, response.content
     assert admin_api.get("/v1/contacts", {"search": query}).status_code == 200
+
+
+def test_sampled_one_word_search_never_loses_filtered_matches(admin_api, monkeypatch):
+    from apps.contacts import selectors
+
+    monkeypatch.setattr(selectors, "MAX_RANKED", 3)
+    monkeypatch.setattr(selectors, "FUZZY_LIMIT", 2)
+    for index in range(8):
+        title = "Sales Manager" if index in (1, 6) else "Engineer"
+        create(admin_api, firstName="Robin", lastName=f"Hood{index}", email=f"r{index}@example.com", jobTitle=title)
+    body = {"query": "robin", "filters": {"jobTitle": "Manager"}}
+    found = admin_api.post("/v1/contacts/search", body, format="json").json()
+    assert sorted(c["lastName"] for c in found["data"]) == ["Hood1", "Hood6"]
+    assert found["meta"]["pagination"]["total"] == 2
