@@ -33,7 +33,7 @@ def paginate(queryset, *, page: int, limit: int) -> tuple[list, dict]:
     return rows, meta
 
 
-def search_page(queryset, *, query: str, sort: str | None, order: str | None, page: int, limit: int):
+def search_page(queryset, *, query: str, sort: str | None, order: str | None, page: int, limit: int, narrowed: bool):
     """A page of search results (at most MAX_RANKED of them, `totalIsCapped` when there were more)."""
     order_by_for(sort, order, fields=SORT_FIELDS, default="-created_at")  # validates both
     found = selectors.contact_search(
@@ -43,6 +43,7 @@ def search_page(queryset, *, query: str, sort: str | None, order: str | None, pa
         limit=limit,
         sort_column=SORT_FIELDS.get(sort or ""),
         descending=(order or "asc").lower() == "desc",
+        narrowed=narrowed,
     )
     by_id = {contact.pk: contact for contact in selectors.contact_queryset().filter(pk__in=found.ids)}
     meta = pagination_meta(page, limit, found.total)
@@ -51,6 +52,7 @@ def search_page(queryset, *, query: str, sort: str | None, order: str | None, pa
     return [by_id[pk] for pk in found.ids if pk in by_id], meta
 
 
+LIST_FILTERS = ("company", "jobTitle", "accountId", "ownerId", "email")
 NAME_TIEBREAK = {"lastName": "first_name", "firstName": "last_name"}
 
 
@@ -78,18 +80,21 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
         params = self.request.query_params
         queryset = selectors.contact_filter(
             queryset,
-            company=params.get("company"),
-            job_title=params.get("jobTitle"),
-            account_id=params.get("accountId"),
-            owner_id=params.get("ownerId"),
-            email=params.get("email"),
+            company=params.get(LIST_FILTERS[0]),
+            job_title=params.get(LIST_FILTERS[1]),
+            account_id=params.get(LIST_FILTERS[2]),
+            owner_id=params.get(LIST_FILTERS[3]),
+            email=params.get(LIST_FILTERS[4]),
         )
         return queryset
 
-    def page_of(self, queryset, *, query: str, sort, order, page: int, limit: int) -> Response:
+    def page_of(self, queryset, *, query: str, sort, order, page: int, limit: int, filtered: bool) -> Response:
         """One page of contacts, searched (ranked unless sorted) when there is a query."""
         if selectors.search_terms(query):
-            rows, meta = search_page(queryset, query=query, sort=sort, order=order, page=page, limit=limit)
+            narrowed = filtered or self.read_scope() != "tenant"
+            rows, meta = search_page(
+                queryset, query=query, sort=sort, order=order, page=page, limit=limit, narrowed=narrowed
+            )
         else:
             rows, meta = paginate(self.ordered(queryset, sort=sort, order=order), page=page, limit=limit)
         response = Response(self.get_serializer(rows, many=True).data)
@@ -106,6 +111,7 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
             order=params.get("order"),
             page=page,
             limit=limit,
+            filtered=any(params.get(name) for name in LIST_FILTERS),
         )
 
     def create(self, request, *args, **kwargs):
@@ -178,6 +184,7 @@ class ContactViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
                 order=sort.get("order"),
                 page=pagination.get("page", 1),
                 limit=pagination.get("limit", 25),
+                filtered=any(filters.values()),
             )
         except ValidationFailed as exc:
             fields = {"sort": "sort.field", "order": "sort.order"}

@@ -284,3 +284,15 @@ def test_sampled_one_word_search_never_loses_filtered_matches(admin_api, monkeyp
     found = admin_api.post("/v1/contacts/search", body, format="json").json()
     assert sorted(c["lastName"] for c in found["data"]) == ["Hood1", "Hood6"]
     assert found["meta"]["pagination"]["total"] == 2
+
+
+def test_sampled_one_word_search_counts_exactly_below_the_cap(admin_api, monkeypatch):
+    from apps.contacts import selectors
+
+    monkeypatch.setattr(selectors, "MAX_RANKED", 20)
+    monkeypatch.setattr(selectors, "FUZZY_LIMIT", 2)
+    for index in range(8):
+        create(admin_api, firstName="Robin", lastName=f"Hood{index}", email=f"r{index}@example.com")
+    found = admin_api.post("/v1/contacts/search", {"query": "robin"}, format="json").json()
+    assert found["meta"]["pagination"]["total"] == 8
+    assert "totalIsCapped" not in found["meta"]["pagination"]
