@@ -37,10 +37,12 @@ from apps.bulk.values import (
     read_phone,
     read_text,
 )
+from apps.contacts.services import address_merge
 from apps.core.custom_fields import custom_field_definitions, custom_fields_clean
 from apps.core.errors import ValidationFailed
 from apps.core.ids import new_id
 from apps.core.scoping import record_in_scope
+from apps.history.api.mixins import REASSIGN_PERMISSION
 from apps.pipelines.choices import StageType
 
 
@@ -294,7 +296,7 @@ class ImportPlanner:
         if row.owner_id and row.owner_id not in known.get("users", set()):
             row.fail("ownerId", f"No active user '{row.owner_id}'.")
         elif row.owner_id and row.owner_id != self.actor.pk and not self.can_reassign:
-            row.fail("ownerId", "Giving a record to another owner needs the 'records:reassign' permission.")
+            row.fail("ownerId", f"Giving a record to another owner needs the '{REASSIGN_PERMISSION}' permission.")
 
     def _custom(self, row: CleanRow, existing: dict | None) -> dict | None:
         try:
@@ -337,7 +339,7 @@ class ImportPlanner:
         create.update(row.values)
         create["custom_fields"] = custom
         if row.address:
-            create["address"] = {**create.get("address", {}), **row.address}
+            create["address"] = address_merge(create.get("address"), row.address)
         if row.owner_id:
             create["owner_id"] = row.owner_id
 
@@ -360,7 +362,7 @@ class ImportPlanner:
                 plan.stage_moves[record.pk] = self.stage_by_id[moved["stage_id"]]
         columns["custom_fields"] = custom
         if row.address:
-            columns["address"] = {**(record.address or {}), **row.address}
+            columns["address"] = address_merge(record.address, row.address)
         if row.owner_id:
             columns["owner_id"] = row.owner_id
         for column, value in columns.items():
@@ -452,7 +454,9 @@ def model_defaults(model) -> dict[str, Any]:
     """What the model fills in for a new row: field defaults, NULL, or "" for text."""
     defaults = {}
     for model_field in model._meta.concrete_fields:
-        if model_field.primary_key or model_field.attname in ("created_at", "updated_at"):
+        if model_field.primary_key or getattr(model_field, "generated", False):
+            continue
+        if model_field.attname in ("created_at", "updated_at"):
             continue
         if model_field.has_default():
             defaults[model_field.attname] = model_field.get_default()

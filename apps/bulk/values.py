@@ -112,26 +112,20 @@ def custom_cell(value: Any, field_type: str) -> Any:
 
 
 def read_email(value: Any) -> str:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
+    """Lowercased and checked the way the contacts and leads services do."""
+    from apps.contacts.normalize import email_normalize
 
-    email = read_text(value, max_length=254).lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise CellError("Invalid email format") from None
+    email, problem = email_normalize(read_text(value, max_length=254))
+    if problem:
+        raise CellError(problem)
     return email
 
 
 def read_phone(value: Any) -> str:
-    """E.164; numbers without a country code are read as US ones."""
-    import phonenumbers
+    """E.164, the way the contacts and leads services normalise phones."""
+    from apps.contacts.normalize import phone_normalize
 
-    try:
-        number = phonenumbers.parse(read_text(value), "US")
-    except phonenumbers.NumberParseException:
-        raise CellError("Invalid phone number") from None
-    if not phonenumbers.is_possible_number(number):
-        raise CellError("Invalid phone number")
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return f"{e164};ext={number.extension}" if number.extension else e164
+    phone, problem = phone_normalize(read_text(value, max_length=60))
+    if problem:
+        raise CellError(problem)
+    return phone

@@ -11,21 +11,22 @@ from typing import Any
 
 import orjson
 from django.db import connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 
 from apps.bulk.models import ExternalRef
 from apps.bulk.planning import ImportPlanner, Plan, model_defaults
-from apps.bulk.snapshots import snapshot_changes
 from apps.core.ids import new_id
 from apps.deals.events import deal_event_data
 from apps.deals.models import Deal, DealStageChange
 from apps.events.models import OutboxEvent
+from apps.history.choices import HistoryAction
+from apps.history.models import RecordHistory
+from apps.history.records import snapshot_changes
 
 
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return orjson.dumps(value).decode()
-    return value
+def _json_text(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
 
 
 def rows_copy(model, rows: list[dict[str, Any]], *, skip_auto: bool = False) -> None:
@@ -33,14 +34,19 @@ def rows_copy(model, rows: list[dict[str, Any]], *, skip_auto: bool = False) -> 
     `skip_auto` leaves an auto-increment primary key to its sequence."""
     if not rows:
         return
-    fields = [f for f in model._meta.concrete_fields if not (skip_auto and f.primary_key)]
-    columns = [f.attname for f in fields]
-    column_sql = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (skip_auto and f.primary_key) and not getattr(f, "generated", False)
+    ]
+    plain = [f.attname for f in fields if not isinstance(f, JSONField)]
+    as_json = [f.attname for f in fields if isinstance(f, JSONField)]
+    column_sql = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in plain + as_json)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:  # noqa: S608
             for row in rows:
-                copy.write_row([_copy_value(row[column]) for column in columns])
+                copy.write_row([row[name] for name in plain] + [_json_text(row[name]) for name in as_json])
 
 
 def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
@@ -67,11 +73,17 @@ def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
     if deals:
         _deal_stage_history(planner, plan)
     events: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []  # field history of contacts, accounts, leads (deals keep stage history)
+    now = timezone.now()
     for row in plan.creates:
-        data = _deal_data(planner, row) if deals else {spec.record_type: planner.snapshot(row)}
+        if deals:
+            data = _deal_data(planner, row)
+        else:
+            snapshot = planner.snapshot(row)
+            data = {spec.record_type: snapshot}
+            history.append(_history(spec.record_type, row["id"], HistoryAction.CREATED, "", None, snapshot, actor, now))
         events.append(_event(spec.created_event, row["id"], row["owner_id"], data, actor, job_id))
     if plan.updates:
-        now = timezone.now()
         records = []
         for record, before in plan.updates.values():
             record.updated_at = now
@@ -83,9 +95,16 @@ def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
                     data = deal_event_data(record, changed_fields=sorted(changes))
                 else:
                     data = {spec.record_type: after, "changes": changes}
+                    history.extend(
+                        _history(
+                            spec.record_type, record.pk, HistoryAction.UPDATED, name, c["old"], c["new"], actor, now
+                        )
+                        for name, c in changes.items()
+                    )
                 events.append(_event(spec.updated_event, record.pk, record.owner_id, data, actor, job_id))
         columns = sorted({model._meta.get_field(c).name for c in plan.update_columns} | {"updated_at"})
         model.all_objects.bulk_update(records, columns, batch_size=1000)
+    rows_copy(RecordHistory, history, skip_auto=True)
     if events:
         rows_copy(OutboxEvent, events, skip_auto=True)
         _publish_after_commit()
@@ -120,6 +139,20 @@ def _deal_stage_moves_and_automation(planner: ImportPlanner, plan: Plan) -> None
     automated = [row for row in plan.creates if planner.stage_by_id[row["stage_id"]].automation_rules]
     for deal in Deal.objects.filter(pk__in=[row["id"] for row in automated]).select_related("stage"):
         automation_on_stage_entered(deal=deal, stage=deal.stage, actor=planner.actor)
+
+
+def _history(record_type: str, record_id: str, action: str, field: str, old, new, actor, at) -> dict[str, Any]:
+    """A history row, as the records' services write them (`history_action`, `history_changes`)."""
+    return {
+        "record_type": record_type,
+        "record_id": record_id,
+        "action": str(action),
+        "field": field,
+        "old": old,
+        "new": new,
+        "actor_id": getattr(actor, "pk", None),
+        "at": at,
+    }
 
 
 def _event(event_type: str, record_id: str, owner_id: str | None, data: dict, actor, job_id: str) -> dict:

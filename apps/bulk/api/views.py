@@ -20,6 +20,7 @@ from apps.bulk.payloads import job_data
 from apps.bulk.sources import csv_rows, json_rows, xlsx_rows
 from apps.core.errors import DomainError, NotFound, ValidationFailed
 from apps.core.permissions import AUTHENTICATED, caller_grants, grant_scope, has_permission
+from apps.history.api.mixins import REASSIGN_PERMISSION
 from apps.security.choices import SecurityEventType
 from apps.security.services import security_event_record
 
@@ -87,7 +88,7 @@ class BulkImportView(BulkResourceView):
             field_mapping=mapping,
             scope=request.permission_scope,
             can_reassign=grant_scope(grants, f"{resource}:write") == "tenant"
-            or has_permission(grants, "records:reassign"),
+            or has_permission(grants, REASSIGN_PERMISSION),
         )
         return Response(job_data(job), status=status.HTTP_202_ACCEPTED)
 

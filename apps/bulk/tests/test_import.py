@@ -219,3 +219,20 @@ def test_cancelled_job_stops_and_says_so(admin_api, run_job):
     assert job.status == "cancelled"
     assert not Contact.objects.filter(email="z@x.com").exists()
     assert admin_api.delete(f"/v1/bulk/jobs/{job_id}").status_code == 409
+
+
+def test_imported_and_updated_contacts_have_their_field_history(admin_api, admin, run_job):
+    from apps.history.models import RecordHistory
+
+    first = _body([{"email": "hist@x.com", "firstName": "Ann", "lastName": "Lee", "phone": "415 555 0100"}])
+    run_job(_import(admin_api, first)["job_id"])
+    contact = Contact.objects.get(email="hist@x.com")
+    assert contact.phone == "+14155550100"
+    created = RecordHistory.objects.get(record_id=contact.pk, action="created")
+    assert created.new["firstName"] == "Ann" and created.actor_id == admin.pk
+    again = _body([{"email": "hist@x.com", "firstName": "Anna", "lastName": "Lee"}], update_existing=True)
+    run_job(_import(admin_api, again)["job_id"])
+    changes = RecordHistory.objects.filter(record_id=contact.pk, action="updated")
+    assert [(h.field, h.old, h.new) for h in changes] == [("firstName", "Ann", "Anna")]
+    history = admin_api.get(f"/v1/contacts/{contact.pk}/history")
+    assert history.status_code == 200, history.json()
