@@ -23,7 +23,9 @@ def snapshot_fields(spec: ResourceSpec) -> dict[str, str]:
         from apps.leads.services import LEAD_FIELDS
 
         return LEAD_FIELDS
-    return {field.name: field.column for field in spec.fields}
+    from apps.deals.services import DEAL_HISTORY_FIELDS
+
+    return DEAL_HISTORY_FIELDS
 
 
 def snapshot_of(spec: ResourceSpec, values: dict[str, Any]) -> dict[str, Any]:

@@ -73,15 +73,12 @@ def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
     if deals:
         _deal_stage_history(planner, plan)
     events: list[dict[str, Any]] = []
-    history: list[dict[str, Any]] = []  # field history of contacts, accounts, leads (deals keep stage history)
+    history: list[dict[str, Any]] = []  # what history_action / history_changes write, as rows
     now = timezone.now()
     for row in plan.creates:
-        if deals:
-            data = _deal_data(planner, row)
-        else:
-            snapshot = planner.snapshot(row)
-            data = {spec.record_type: snapshot}
-            history.append(_history(spec.record_type, row["id"], HistoryAction.CREATED, "", None, snapshot, actor, now))
+        snapshot = planner.snapshot(row)
+        data = _deal_data(planner, row) if deals else {spec.record_type: snapshot}
+        history.append(_history(spec.record_type, row["id"], HistoryAction.CREATED, "", None, snapshot, actor, now))
         events.append(_event(spec.created_event, row["id"], row["owner_id"], data, actor, job_id))
     if plan.updates:
         records = []
@@ -92,15 +89,13 @@ def plan_apply(*, planner: ImportPlanner, plan: Plan, job_id: str) -> None:
             if changes:
                 records.append(record)
                 if deals:
-                    data = deal_event_data(record, changed_fields=sorted(changes))
+                    data = deal_event_data(record, changed_fields=_deal_changed_fields(changes), changes=changes)
                 else:
                     data = {spec.record_type: after, "changes": changes}
-                    history.extend(
-                        _history(
-                            spec.record_type, record.pk, HistoryAction.UPDATED, name, c["old"], c["new"], actor, now
-                        )
-                        for name, c in changes.items()
-                    )
+                history.extend(
+                    _history(spec.record_type, record.pk, HistoryAction.UPDATED, name, c["old"], c["new"], actor, now)
+                    for name, c in changes.items()
+                )
                 events.append(_event(spec.updated_event, record.pk, record.owner_id, data, actor, job_id))
         columns = sorted({model._meta.get_field(c).name for c in plan.update_columns} | {"updated_at"})
         model.all_objects.bulk_update(records, columns, batch_size=1000)
@@ -117,6 +112,17 @@ def _deal_data(planner: ImportPlanner, row: dict[str, Any]) -> dict:
     deal = Deal(**row)
     deal.stage = planner.stage_by_id[row["stage_id"]]
     return deal_event_data(deal)
+
+
+def _deal_changed_fields(changes: dict[str, Any]) -> list[str]:
+    """`deal_update`'s `changed_fields`: model field names (`contact`, `custom_fields`)."""
+    from apps.deals.services import DEAL_HISTORY_FIELDS
+
+    names = {
+        "custom_fields" if name.startswith("customFields.") else DEAL_HISTORY_FIELDS.get(name, name).removesuffix("_id")
+        for name in changes
+    }
+    return sorted(names)
 
 
 def _deal_stage_history(planner: ImportPlanner, plan: Plan) -> None:

@@ -8,6 +8,7 @@ from apps.accounts.models import Account
 from apps.contacts.models import Contact
 from apps.deals.models import Deal, DealStageChange
 from apps.events.models import OutboxEvent
+from apps.history.models import RecordHistory
 from apps.leads.models import Lead
 
 
@@ -188,6 +189,8 @@ def test_deals_import_places_deals_in_stages_with_their_history_and_events(admin
     assert DealStageChange.objects.filter(deal=big, from_stage=None, to_stage=big.stage).exists()
     event = OutboxEvent.objects.get(event_type="deal.created", record_id=big.pk)
     assert event.data["deal"]["stage"] == "negotiation" and event.data["deal_id"] == big.pk
+    created = RecordHistory.objects.get(record_id=big.pk, action="created")
+    assert created.new["stageId"] == big.stage_id and created.new["value"] == 25000
 
 
 def test_updating_a_deals_stage_by_import_moves_it_through_the_stage_service(admin_api, run_job):
@@ -203,3 +206,7 @@ def test_updating_a_deals_stage_by_import_moves_it_through_the_stage_service(adm
     deal = Deal.objects.select_related("stage").get(title="Mover")
     assert deal.stage.slug == "proposal" and deal.value == 10
     assert OutboxEvent.objects.filter(event_type="deal.stage_changed", record_id=deal.pk).count() == 1
+    updated = OutboxEvent.objects.get(event_type="deal.updated", record_id=deal.pk)
+    assert updated.data["changed_fields"] == ["value"] and updated.data["changes"]["value"] == {"old": 0, "new": 10}
+    fields = set(RecordHistory.objects.filter(record_id=deal.pk, action="updated").values_list("field", flat=True))
+    assert {"value", "stageId"} <= fields
