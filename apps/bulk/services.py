@@ -12,6 +12,7 @@ job at the same time finds the cursor moved and stops: no row is ever written tw
 
 import logging
 import os
+import uuid
 from datetime import timedelta
 from itertools import islice
 from pathlib import Path
@@ -256,7 +257,8 @@ def export_job_run(*, job_id: str) -> None:
     export_format = options["export_format"]
     columns = export_columns(job.resource, options.get("fields") or None)
     final = tenant_dir("exports") / f"{job.id}.{export_format}"
-    partial = final.with_suffix(f".{export_format}.part")
+    # Each run writes its own file: a redelivered task may overlap a run still going.
+    partial = final.with_suffix(f".{export_format}.{os.getpid()}-{uuid.uuid4().hex[:8]}.part")
 
     def progress(count: int) -> None:
         BulkJob.objects.filter(pk=job.id).update(processed=count, updated_at=timezone.now())
