@@ -126,6 +126,14 @@ def _job_finish(job_id: str, *, status: str, message: str = "", **fields) -> Non
         job.save()
         event_type = EventType.JOB_COMPLETED if status == JobStatus.COMPLETED else EventType.JOB_FAILED
         event_emit(event_type, data={"job": job_data(job)}, record_id=job.id, owner_id=job.owner_id, actor=job.owner)
+        _source_drop_after_commit(job)
+
+
+def _source_drop_after_commit(job: BulkJob) -> None:
+    """An import's stored rows (personal data) go once the job has ended for good."""
+    if job.kind == JobKind.IMPORT and job.source_path:
+        path = job.source_path
+        transaction.on_commit(lambda: Path(path).unlink(missing_ok=True))
 
 
 def import_job_run(*, job_id: str) -> None:
@@ -332,4 +340,5 @@ def bulk_job_cancel(*, job: BulkJob) -> BulkJob:
             raise Conflict(f"The job is already {job.status}.")
         job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
         job.save(update_fields=["status", "finished_at", "updated_at"])
+        _source_drop_after_commit(job)
     return job

@@ -236,3 +236,16 @@ def test_imported_and_updated_contacts_have_their_field_history(admin_api, admin
     assert [(h.field, h.old, h.new) for h in changes] == [("firstName", "Ann", "Anna")]
     history = admin_api.get(f"/v1/contacts/{contact.pk}/history")
     assert history.status_code == 200, history.json()
+
+
+def test_the_stored_rows_are_deleted_once_the_import_has_ended(admin_api, run_job, django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    from apps.bulk.models import BulkJob
+
+    job_id = _import(admin_api, _body(_rows("gone@x.com")))["job_id"]
+    source = Path(BulkJob.objects.get(pk=job_id).source_path)
+    assert source.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_job(job_id)
+    assert not source.exists()
