@@ -29,6 +29,7 @@ class BulkJob(models.Model):
     source_path = models.CharField(max_length=500, blank=True)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
+    validated = models.PositiveIntegerField(default=0)  # rows a strict import has checked before writing
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)

@@ -31,6 +31,7 @@ def job_data(job: BulkJob) -> dict:
         "completed_at": _iso(job.finished_at),
     }
     if job.kind == JobKind.IMPORT:
+        data["validated"] = job.validated
         data["import_options"] = job.options
     else:
         data["export_format"] = job.options.get("export_format")

@@ -176,6 +176,7 @@ def _strict_check(job: BulkJob, planner: ImportPlanner) -> None:
         with transaction.atomic():
             plan = planner.plan(batch, dry=True)
         failed += plan.failed
+        BulkJob.objects.filter(pk=job.pk).update(validated=batch[-1][0], updated_at=timezone.now())
         if len(errors) < ERRORS_SHOWN:
             errors.extend(plan.errors)
     if failed:

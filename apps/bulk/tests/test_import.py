@@ -32,6 +32,7 @@ def test_design_import_body_is_accepted_as_a_queued_job_and_creates_the_contacts
 
     done = run_job(job["job_id"])
     assert (done.status, done.created, done.updated, done.failed, done.processed) == ("completed", 2, 0, 0, 2)
+    assert done.validated == 2  # strict: every row checked before any was written
     john = Contact.objects.get(email="contact1@company.com")
     assert (john.first_name, john.last_name, john.company, john.owner_id) == ("John", "Doe", "Company A", admin.pk)
     created = OutboxEvent.objects.filter(event_type="contact.created", record_id=john.pk).get()
