@@ -1,6 +1,9 @@
 """Celery (tenant-aware) and Channels."""
 
+from celery.schedules import crontab
+
 from crm.settings.data import redis_url
+from crm.settings.env import env, env_bool
 
 
 def _celery_url(url: str) -> str:
@@ -17,11 +20,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Every entry runs once per tenant schema (apps.events.beat).
+CELERY_BEAT_SCHEDULER = "apps.events.beat:TenantBeatScheduler"
+CRM_EVENTS_SWEEP_SECONDS = float(env("CRM_EVENTS_SWEEP_SECONDS", "10"))
+CELERY_BEAT_SCHEDULE: dict = {
+    "events-sweep": {"task": "events.sweep", "schedule": CRM_EVENTS_SWEEP_SECONDS},
+    "events-tasks-due": {"task": "events.tasks_due", "schedule": 60.0},
+    "events-purge": {"task": "events.purge", "schedule": crontab(hour=3, minute=17)},
+}
 
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [redis_url(3)]},
+        "CONFIG": {"hosts": [redis_url(3)], "prefix": "asgi"},
     }
 }
+
+# A process serving a test database (CRM_DATABASE_NAME) shares Redis with other test runs and with
+# `make run`: its Celery queue and Channels groups get their own names.
+if env("CRM_DATABASE_NAME"):
+    CELERY_TASK_DEFAULT_QUEUE = f"crm.{env('CRM_DATABASE_NAME')}"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi.{env('CRM_DATABASE_NAME')}"
+
+# Events, live updates, webhooks.
+CRM_EVENTS_RETENTION_DAYS = 30
+CRM_EVENTS_SETTLE_SECONDS = 2  # the sweep leaves younger events to the dispatcher queued at commit
+CRM_REALTIME_HEARTBEAT_SECONDS = float(env("CRM_REALTIME_HEARTBEAT_SECONDS", "25"))
+# Signed test tokens (django.core.signing) accepted by /ws and SSE: only the test suite turns this on.
+CRM_REALTIME_ACCEPT_TEST_TOKENS = env_bool("CRM_REALTIME_ACCEPT_TEST_TOKENS", False)
+CRM_WEBHOOKS_DISABLE_AFTER_FAILURES = 5  # consecutive deliveries failed after all their retries
+CRM_WEBHOOKS_RESPONSE_BODY_LIMIT = 2048  # bytes of a receiver's answer kept in the delivery log
+CRM_WEBHOOKS_SECRET_ROTATION_HOURS = 24  # a replaced secret keeps signing (second v1=) this long
