@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Processes the tests start (live server, Celery worker) accept the signed test tokens of
 # apps/realtime/auth.py; nothing else ever turns this on.
 os.environ.setdefault("CRM_REALTIME_ACCEPT_TEST_TOKENS", "1")
+os.environ.setdefault("CRM_REALTIME_HEARTBEAT_SECONDS", "2")  # /ws pings and SSE keep-alives, quickly
 TENANT = "acme"
 OTHER_TENANT = "globex"
 LIVE_TENANT = "livetest"

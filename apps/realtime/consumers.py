@@ -38,7 +38,8 @@ logger = logging.getLogger("crm.realtime")
 
 CHANNELS = ("deals", "contacts", "leads", "accounts", "activities", "pipelines")
 FILTER_KEYS = ("pipeline_id", "user_id", "owner_id", "record_id", "id")
-_RECORD_KEYS = {f"{channel[:-1]}_id" for channel in CHANNELS} | {"activity_id", "task_id"}
+# `deal_id`, `contact_id`, ... name the one record followed (`pipeline_id` is the deals filter).
+_RECORD_KEYS = {"deal_id", "contact_id", "lead_id", "account_id", "activity_id", "task_id"}
 _USER_KEYS = ("assigned_to", "assignedTo", "user_id", "userId", "owner_id", "ownerId")
 CLOSE_TOKEN_EXPIRED = 4401
 AUTH_TIMEOUT_SECONDS = 30

@@ -6,7 +6,8 @@
 A client that reconnects sends `Last-Event-ID` (browsers do it by themselves) and first gets what
 it missed, read from the event log; then new events as they are published. `user_id` keeps the
 events about that user's records (owner, or assignee of a task). Comments (`: keep-alive`) keep
-proxies from closing an idle stream. The stream ends when the caller's token expires.
+proxies from closing an idle stream (every CRM_REALTIME_HEARTBEAT_SECONDS). The stream ends
+when the caller's token expires.
 """
 
 import asyncio
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 import orjson
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import close_old_connections
 from django.http import HttpRequest, StreamingHttpResponse
 from django_tenants.utils import tenant_context
 
@@ -30,7 +33,6 @@ from apps.realtime.auth import AuthenticationFailed, authenticate_api_key, authe
 
 logger = logging.getLogger("crm.realtime")
 
-KEEPALIVE_SECONDS = 15.0
 POLL_SECONDS = 5.0  # reads the log even without a wake-up (e.g. while the Channels layer is down)
 BATCH = 200
 RETRY_MS = 3000
@@ -91,6 +93,7 @@ class ActivityFeed:
         self.position = position
 
     def _read(self):
+        close_old_connections()  # this runs in a pool thread, outside any request cycle
         with tenant_context(self.tenant):
             if self.position is None:
                 self.position = selectors.log_head()
@@ -116,17 +119,22 @@ class ActivityFeed:
                     await layer.group_add(group, channel)
             except Exception:  # noqa: BLE001 — no Channels layer: poll the log instead
                 channel = None
+            read = sync_to_async(self._read, thread_sensitive=False)
+            events, more = await read()  # a fresh stream starts at the log's head: fix it first
             yield f"retry: {RETRY_MS}\n\n".encode()
-            idle = 0.0
+            idle, keepalive = 0.0, settings.CRM_REALTIME_HEARTBEAT_SECONDS
             while not self._expired():
-                events, more = await sync_to_async(self._read, thread_sensitive=False)()
+                if events is None:
+                    events, more = await read()
                 for event in events:
                     yield sse_frame(event)
                 if more:
+                    events = None
                     continue
-                waited = await self._wait(layer, channel)
+                waited = await self._wait(layer, channel, keepalive)
                 idle = 0.0 if events else idle + waited
-                if idle >= KEEPALIVE_SECONDS:
+                events = None
+                if idle >= keepalive:
                     idle = 0.0
                     yield b": keep-alive\n\n"
             yield b'event: error\ndata: {"type": "error", "code": "TOKEN_EXPIRED"}\n\n'
@@ -136,11 +144,11 @@ class ActivityFeed:
                     with contextlib.suppress(Exception):
                         await layer.group_discard(group, channel)
 
-    async def _wait(self, layer, channel) -> float:
+    async def _wait(self, layer, channel, keepalive: float) -> float:
         """Sleeps until a wake-up from the dispatcher or the poll interval; returns seconds waited."""
         loop = asyncio.get_running_loop()
         started = loop.time()
-        timeout = min(POLL_SECONDS, KEEPALIVE_SECONDS)
+        timeout = min(POLL_SECONDS, keepalive)
         if channel is None:
             await asyncio.sleep(timeout)
         else:

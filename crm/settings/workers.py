@@ -33,7 +33,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [redis_url(3)], "prefix": "asgi"},
+        # redis-py 8 reads with a 5 s socket timeout by default, the very time channels-redis blocks
+        # on BZPOPMIN: an idle consumer would then crash with "Timeout reading". Read longer.
+        "CONFIG": {"hosts": [{"address": redis_url(3), "socket_timeout": 15}], "prefix": "asgi"},
     }
 }
 
