@@ -1,7 +1,7 @@
 """Channels groups: one per tenant and resource (`events.acme.deals`).
 
-/ws consumers join the groups of the channels they subscribe to; SSE streams join every group
-whose events their caller may see, and use the messages as wake-ups to read the log.
+Each server process listens to a group once (apps/realtime/hub.py) and fans its events out to the
+/ws sockets subscribed to that channel; SSE streams use them as wake-ups to read the log.
 """
 
 from asgiref.sync import async_to_sync
@@ -17,10 +17,13 @@ def group_name(schema_name: str, resource: str) -> str:
 
 
 async def broadcast_async(messages: list[dict]) -> None:
+    """One layer message per group for the whole batch, the events in log order inside it."""
     layer = get_channel_layer()
+    by_group: dict[str, list[dict]] = {}
     for message in messages:
-        group = group_name(message["tenant_id"], event_resource(message["event_type"]))
-        await layer.group_send(group, {"type": MESSAGE_TYPE, "event": message})
+        by_group.setdefault(group_name(message["tenant_id"], event_resource(message["event_type"])), []).append(message)
+    for group, events in by_group.items():
+        await layer.group_send(group, {"type": MESSAGE_TYPE, "group": group, "events": events})
 
 
 def broadcast(messages: list[dict]) -> None:

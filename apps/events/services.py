@@ -9,8 +9,8 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from apps.events.models import OutboxEvent
@@ -99,48 +99,81 @@ def events_publish_pending(*, batch: int = PUBLISH_BATCH) -> int:
     Each batch is one transaction under a per-tenant advisory lock: positions are given in
     order, the webhook deliveries are created, and only then is the batch visible to cursors —
     so an event is published exactly once even with several dispatchers running.
+
+    A dispatcher that finds the lock taken does not wait (it would hold a worker for nothing):
+    it leaves a note that the holder reads before it stops, then tries once more. Either the
+    holder makes another pass, or this one gets the lock — so no committed event is left behind.
     """
     published = 0
     while True:
         events = _publish_batch(batch)
-        if not events:
-            return published
-        published += len(events)
-        events_broadcast(events)
-        from apps.webhooks.services import deliveries_enqueue
+        if events is None:  # another dispatcher holds the lock
+            _ask_for_another_pass()
+            events = _publish_batch(batch)
+            if events is None:
+                return published
+        if events:
+            published += len(events)
+            events_broadcast(events)
+            from apps.webhooks.services import deliveries_enqueue
 
-        deliveries_enqueue(event_ids=[event.event_id for event in events])
-        if len(events) < batch:
+            deliveries_enqueue(event_ids=[event.event_id for event in events])
+        if len(events) < batch and not _another_pass_asked():
             return published
+
+
+_AGAIN_KEY = "events:publish:again"  # the cache key function adds the tenant's schema
+
+
+def _ask_for_another_pass() -> None:
+    try:
+        cache.set(_AGAIN_KEY, 1, timeout=300)
+    except Exception:  # noqa: BLE001 — no cache: the beat sweep still finds the event
+        logger.warning("events: could not leave a note for the running dispatcher")
+
+
+def _another_pass_asked() -> bool:
+    try:
+        return bool(cache.delete(_AGAIN_KEY))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+# One statement under the lock: the oldest committed unpublished events get the next positions
+# (in seq order), their publication time and their owner's team and department.
+_PUBLISH_SQL = """
+WITH batch AS (
+    SELECT seq, row_number() OVER (ORDER BY seq) AS n
+    FROM (SELECT seq FROM {events} WHERE published_at IS NULL ORDER BY seq LIMIT %(batch)s) pending
+), head AS (
+    SELECT COALESCE(MAX(position), 0) AS last FROM {events}
+)
+UPDATE {events} AS e
+SET position = head.last + batch.n,
+    published_at = %(now)s,
+    owner_team_id = COALESCE((SELECT u.team_id FROM {users} u WHERE u.id = e.owner_id), ''),
+    owner_department_id = COALESCE((SELECT u.department_id FROM {users} u WHERE u.id = e.owner_id), '')
+FROM batch, head
+WHERE e.seq = batch.seq
+RETURNING e.*
+"""
 
 
 @transaction.atomic
-def _publish_batch(batch: int) -> list[OutboxEvent]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["crm.events.publish"])
-    events = list(OutboxEvent.objects.filter(published_at__isnull=True).order_by("seq")[:batch])
-    if not events:
-        return []
+def _publish_batch(batch: int) -> list[OutboxEvent] | None:
+    """The next batch, published; None when another dispatcher holds the tenant's lock."""
     from apps.users.models import User
 
-    owners = {
-        pk: (team_id or "", department_id or "")
-        for pk, team_id, department_id in User.objects.filter(
-            pk__in={event.owner_id for event in events if event.owner_id}
-        ).values_list("pk", "team_id", "department_id")
-    }
-    last = OutboxEvent.objects.aggregate(last=Max("position"))["last"] or 0
-    now = timezone.now()
-    for offset, event in enumerate(events, start=1):
-        event.position = last + offset
-        event.published_at = now
-        event.owner_team_id, event.owner_department_id = owners.get(event.owner_id, ("", ""))
-    OutboxEvent.objects.bulk_update(
-        events, ["position", "published_at", "owner_team_id", "owner_department_id"], batch_size=1000
-    )
-    from apps.webhooks.services import deliveries_create
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", ["crm.events.publish"])
+        if not cursor.fetchone()[0]:
+            return None
+    sql = _PUBLISH_SQL.format(events=OutboxEvent._meta.db_table, users=User._meta.db_table)
+    events = sorted(OutboxEvent.objects.raw(sql, {"batch": batch, "now": timezone.now()}), key=lambda e: e.position)
+    if events:
+        from apps.webhooks.services import deliveries_create
 
-    deliveries_create(events=events)
+        deliveries_create(events=events)
     return events
 
 

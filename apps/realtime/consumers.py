@@ -31,6 +31,7 @@ from apps.events.groups import group_name
 from apps.events.permissions import event_visible_to
 from apps.events.types import event_resource
 from apps.realtime.auth import AuthenticationFailed, authenticate_api_key, authenticate_token
+from apps.realtime.hub import hub
 from apps.realtime.records import record_check
 from apps.webhooks.matching import data_values, pipeline_values
 
@@ -65,6 +66,7 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
         self.subscriptions: dict[str, list[dict]] = {}
         self.opened = time.monotonic()
         self.tasks: list[asyncio.Task] = []
+        self.listener = self.on_event  # one object, so the hub can forget it again
         await self.accept()
         self.tasks.append(asyncio.create_task(self._heartbeat()))
 
@@ -72,7 +74,7 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
         for task in self.tasks:
             task.cancel()
         for channel in list(self.subscriptions):
-            await self.channel_layer.group_discard(group_name(self.tenant.schema_name, channel), self.channel_name)
+            await hub().leave(group_name(self.tenant.schema_name, channel), self.listener)
         self.subscriptions.clear()
 
     # -- sending ---------------------------------------------------------------------------------
@@ -198,7 +200,7 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
             spec["record_id"] = record_id
         if channel not in self.subscriptions:
             self.subscriptions[channel] = []
-            await self.channel_layer.group_add(group_name(self.tenant.schema_name, channel), self.channel_name)
+            await hub().join(group_name(self.tenant.schema_name, channel), self.listener)
         if spec not in self.subscriptions[channel]:
             self.subscriptions[channel].append(spec)
         await self.send_json({"type": "subscribed", "channel": channel, "filters": filters})
@@ -214,13 +216,12 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
             return
         if channel in self.subscriptions:
             del self.subscriptions[channel]
-            await self.channel_layer.group_discard(group_name(self.tenant.schema_name, channel), self.channel_name)
+            await hub().leave(group_name(self.tenant.schema_name, channel), self.listener)
         await self.send_json({"type": "unsubscribed", "channel": channel})
 
-    # -- events from the dispatcher --------------------------------------------------------------
+    # -- events from the dispatcher, through this process's hub ----------------------------------
 
-    async def crm_event(self, message: dict) -> None:
-        event = message["event"]
+    async def on_event(self, event: dict) -> None:
         if self.user is None or await self._expired():
             return
         specs = self.subscriptions.get(event_resource(event["event_type"]))
@@ -228,14 +229,17 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
             return
         if not event_visible_to(event, self.grants, self.user):
             return
-        await self.send_json(
-            {
-                "type": event["event_type"],
-                "data": event["data"],
-                "event_id": event["event_id"],
-                "timestamp": event["timestamp"],
-            }
-        )
+        text = event.get("_ws_text")
+        if text is None:  # the same frame for every socket of the process: serialised once
+            text = event["_ws_text"] = orjson.dumps(
+                {
+                    "type": event["event_type"],
+                    "data": event["data"],
+                    "event_id": event["event_id"],
+                    "timestamp": event["timestamp"],
+                }
+            ).decode()
+        await self.send(text_data=text)
 
     # -- housekeeping ----------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 
 import orjson
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import close_old_connections
 from django.http import HttpRequest, StreamingHttpResponse
@@ -30,6 +29,7 @@ from apps.events import selectors
 from apps.events.groups import group_name
 from apps.events.types import RESOURCES
 from apps.realtime.auth import AuthenticationFailed, authenticate_api_key, authenticate_token
+from apps.realtime.hub import hub
 
 logger = logging.getLogger("crm.realtime")
 
@@ -109,16 +109,20 @@ class ActivityFeed:
         return self.expires_at is not None and self.expires_at <= datetime.now(UTC)
 
     async def frames(self):
-        layer = get_channel_layer()
-        channel = None
+        wake = asyncio.Event()
+
+        async def on_event(event: dict) -> None:
+            wake.set()
+
         groups = [group_name(self.tenant.schema_name, r) for r in RESOURCES if grant_scope(self.grants, f"{r}:read")]
+        joined = []
         try:
-            try:
-                channel = await layer.new_channel()
-                for group in groups:
-                    await layer.group_add(group, channel)
-            except Exception:  # noqa: BLE001 — no Channels layer: poll the log instead
-                channel = None
+            for group in groups:
+                try:
+                    await hub().join(group, on_event)
+                    joined.append(group)
+                except Exception:  # noqa: BLE001 — no Channels layer: the poll still reads the log
+                    break
             read = sync_to_async(self._read, thread_sensitive=False)
             events, more = await read()  # a fresh stream starts at the log's head: fix it first
             yield f"retry: {RETRY_MS}\n\n".encode()
@@ -131,7 +135,7 @@ class ActivityFeed:
                 if more:
                     events = None
                     continue
-                waited = await self._wait(layer, channel, keepalive)
+                waited = await self._wait(wake, keepalive)
                 idle = 0.0 if events else idle + waited
                 events = None
                 if idle >= keepalive:
@@ -139,23 +143,15 @@ class ActivityFeed:
                     yield b": keep-alive\n\n"
             yield b'event: error\ndata: {"type": "error", "code": "TOKEN_EXPIRED"}\n\n'
         finally:
-            if channel is not None:
-                for group in groups:
-                    with contextlib.suppress(Exception):
-                        await layer.group_discard(group, channel)
+            for group in joined:
+                with contextlib.suppress(Exception):
+                    await hub().leave(group, on_event)
 
-    async def _wait(self, layer, channel, keepalive: float) -> float:
-        """Sleeps until a wake-up from the dispatcher or the poll interval; returns seconds waited."""
+    async def _wait(self, wake: asyncio.Event, keepalive: float) -> float:
+        """Sleeps until the hub signals an event or the poll interval passes; returns seconds waited."""
         loop = asyncio.get_running_loop()
         started = loop.time()
-        timeout = min(POLL_SECONDS, keepalive)
-        if channel is None:
-            await asyncio.sleep(timeout)
-        else:
-            try:
-                await asyncio.wait_for(layer.receive(channel), timeout)
-            except TimeoutError:
-                pass
-            except Exception:  # noqa: BLE001 — the layer went away: fall back to polling
-                await asyncio.sleep(timeout)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), min(POLL_SECONDS, keepalive))
+        wake.clear()
         return loop.time() - started

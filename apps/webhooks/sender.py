@@ -1,5 +1,6 @@
 """One signed HTTP POST of a delivery, with httpx, to the address checked against SSRF."""
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -12,6 +13,9 @@ from apps.webhooks.network import TargetRefused, target_for_delivery
 from apps.webhooks.signing import signature_header
 
 USER_AGENT = "CRM-Webhooks/1.0"
+# httpx logs every request at INFO: hundreds per second from a busy worker. The delivery log
+# (WebhookAttempt) records each attempt already.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 _CLIENTS: dict[tuple[str, str | None], httpx.Client] = {}
 _MAX_CLIENTS = 64
 

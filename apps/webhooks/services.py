@@ -3,6 +3,7 @@
 import logging
 import random
 import secrets as secrets_module
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,6 +28,9 @@ logger = logging.getLogger("crm.webhooks")
 OPEN_STATUSES = [DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.RETRYING]
 MAX_BACKOFF_SECONDS = 6 * 3600
 STALL_GRACE_SECONDS = 60  # a queued attempt not started by then is queued again
+MAX_TIMEOUT_SECONDS = 60  # the longest `timeout_seconds` a webhook may have
+ENQUEUE_CHUNK = 50  # deliveries per Celery task
+SEND_CONCURRENCY = 16  # requests a task has in flight at once
 NOT_QUEUED_GRACE_SECONDS = 5  # the dispatcher queues new deliveries right after its commit
 
 
@@ -172,19 +176,21 @@ def deliveries_create(*, events: list[OutboxEvent]) -> int:
     return len(deliveries)
 
 
-def _enqueue(deliveries: list[tuple[str, float]]) -> list[str]:
-    """Queues one task per (delivery id, countdown); returns the ids queued (none if Redis is down)."""
+def _enqueue(delivery_ids: list[str], countdown: float = 0) -> list[str]:
+    """Queues the deliveries in chunks (one task per chunk); returns the ids queued (none if the
+    broker is down: `deliveries_requeue_stalled` picks them up later)."""
     from apps.webhooks.tasks import webhook_deliver
 
-    queued = []
+    queued: list[str] = []
     headers = {"_schema_name": connection.schema_name}
-    for delivery_id, countdown in deliveries:
+    for start in range(0, len(delivery_ids), ENQUEUE_CHUNK):
+        chunk = delivery_ids[start : start + ENQUEUE_CHUNK]
         try:
-            webhook_deliver.apply_async((delivery_id,), countdown=countdown or None, headers=headers, retry=False)
-        except Exception:  # noqa: BLE001 — broker down: deliveries_requeue_stalled picks them up
-            logger.warning("webhooks: could not queue %d deliveries; left to the sweep", len(deliveries))
+            webhook_deliver.apply_async((chunk,), countdown=countdown or None, headers=headers, retry=False)
+        except Exception:  # noqa: BLE001 — broker down
+            logger.warning("webhooks: could not queue %d deliveries; left to the sweep", len(delivery_ids) - start)
             break
-        queued.append(delivery_id)
+        queued += chunk
     return queued
 
 
@@ -196,7 +202,7 @@ def deliveries_enqueue(*, event_ids: list[str] | None = None, delivery_ids: list
             "pk", flat=True
         )
     )
-    queued = _enqueue([(pk, 0) for pk in ids])
+    queued = _enqueue(ids)
     if queued:
         WebhookDelivery.objects.filter(pk__in=queued).update(queued_at=timezone.now())
     return len(queued)
@@ -217,7 +223,7 @@ def deliveries_requeue_stalled() -> int:
         )
         .values_list("pk", flat=True)[:1000]
     )
-    queued = _enqueue([(pk, 0) for pk in stalled])
+    queued = _enqueue(stalled)
     if queued:
         WebhookDelivery.objects.filter(pk__in=queued).update(queued_at=now)
     return len(queued)
@@ -253,85 +259,121 @@ def backoff_seconds(*, retry_delay_seconds: int, attempt_number: int) -> float:
     return base / 2 + random.uniform(0, base / 2)
 
 
-def _claim(delivery_id: str) -> WebhookDelivery | None:
-    """Marks the delivery as being sent, unless another worker has it or it is finished."""
+def _claim(delivery_ids: list[str]) -> list[WebhookDelivery]:
+    """Marks the deliveries as being sent, except those another worker holds or that are done."""
     now = timezone.now()
     with transaction.atomic():
-        delivery = (
+        deliveries = list(
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("webhook")
-            .filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING])
-            .first()
+            .filter(pk__in=delivery_ids, status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING])
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=1)))
         )
-        if delivery is None or (delivery.next_attempt_at and delivery.next_attempt_at > now + timedelta(seconds=1)):
-            return None
-        if not delivery.webhook.is_active:
-            delivery.status = DeliveryStatus.FAILED
-            delivery.save(update_fields=["status", "updated_at"])
-            return None
-        delivery.status = DeliveryStatus.SENDING
-        delivery.attempt_count += 1
-        # If this worker dies mid-attempt, the sweep takes the delivery back after this.
-        delivery.next_attempt_at = now + timedelta(seconds=delivery.webhook.timeout_seconds + STALL_GRACE_SECONDS)
-        delivery.save(update_fields=["status", "attempt_count", "next_attempt_at", "updated_at"])
-    return delivery
+        disabled = [delivery.pk for delivery in deliveries if not delivery.webhook.is_active]
+        if disabled:
+            WebhookDelivery.objects.filter(pk__in=disabled).update(status=DeliveryStatus.FAILED, updated_at=now)
+        active = [delivery for delivery in deliveries if delivery.webhook.is_active]
+        if active:
+            # If this worker dies mid-attempt, the sweep takes the deliveries back after this.
+            WebhookDelivery.objects.filter(pk__in=[delivery.pk for delivery in active]).update(
+                status=DeliveryStatus.SENDING,
+                attempt_count=F("attempt_count") + 1,
+                next_attempt_at=now + timedelta(seconds=MAX_TIMEOUT_SECONDS + STALL_GRACE_SECONDS),
+                updated_at=now,
+            )
+        for delivery in active:
+            delivery.attempt_count += 1
+    return active
+
+
+def _send_all(deliveries: list[WebhookDelivery]) -> list[SendResult]:
+    if len(deliveries) == 1:
+        return [send(webhook=deliveries[0].webhook, delivery=deliveries[0])]
+    with ThreadPoolExecutor(max_workers=min(SEND_CONCURRENCY, len(deliveries))) as pool:
+        return list(pool.map(lambda delivery: send(webhook=delivery.webhook, delivery=delivery), deliveries))
+
+
+def deliveries_attempt(*, delivery_ids: list[str]) -> dict[str, str]:
+    """One attempt of each delivery (the Celery task's body), sent concurrently. Returns the new
+    status of each delivery attempted; a failed one is queued again itself, with backoff."""
+    deliveries = _claim(delivery_ids)
+    if not deliveries:
+        return {}
+    return _record(deliveries, _send_all(deliveries))
 
 
 def delivery_attempt(*, delivery_id: str) -> str | None:
-    """One attempt of one delivery (the Celery task's body). Returns the delivery's new status."""
-    delivery = _claim(delivery_id)
-    if delivery is None:
-        return None
-    webhook = delivery.webhook
-    result = send(webhook=webhook, delivery=delivery)
-    return _record(delivery, webhook, result)
+    return deliveries_attempt(delivery_ids=[delivery_id]).get(delivery_id)
 
 
-def _record(delivery: WebhookDelivery, webhook: Webhook, result: SendResult) -> str:
+def _record(deliveries: list[WebhookDelivery], results: list[SendResult]) -> dict[str, str]:
     now = timezone.now()
-    retry_in = None
-    if result.ok:
-        delivery.status = DeliveryStatus.DELIVERED
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
-    elif delivery.attempt_count <= webhook.max_retries:
-        retry_in = backoff_seconds(
-            retry_delay_seconds=webhook.retry_delay_seconds, attempt_number=delivery.attempt_count
+    statuses: dict[str, str] = {}
+    attempts, retries = [], []
+    outcomes: dict[str, list[str]] = {}
+    webhooks = {}
+    for delivery, result in zip(deliveries, results, strict=True):
+        webhook = webhooks.setdefault(delivery.webhook_id, delivery.webhook)
+        next_retry = None
+        if result.ok:
+            status = DeliveryStatus.DELIVERED
+        elif delivery.attempt_count <= webhook.max_retries:
+            status = DeliveryStatus.RETRYING
+            delay = backoff_seconds(
+                retry_delay_seconds=webhook.retry_delay_seconds, attempt_number=delivery.attempt_count
+            )
+            next_retry = now + timedelta(seconds=delay)
+            retries.append((delivery.pk, delay, next_retry))
+        else:
+            status = DeliveryStatus.FAILED
+        statuses[delivery.pk] = status
+        if delivery.event_type != TEST_EVENT_TYPE and status != DeliveryStatus.RETRYING:
+            outcomes.setdefault(delivery.webhook_id, []).append(status)
+        attempts.append(
+            WebhookAttempt(
+                delivery_id=delivery.pk,
+                attempt_number=delivery.attempt_count,
+                status=AttemptStatus.SUCCEEDED if result.ok else AttemptStatus.FAILED,
+                response_code=result.status_code,
+                response_body=result.body,
+                error=result.error[:500],
+                duration_ms=result.duration_ms,
+                next_retry=next_retry,
+            )
         )
-        delivery.status = DeliveryStatus.RETRYING
-        delivery.next_attempt_at = now + timedelta(seconds=retry_in)
-    else:
-        delivery.status = DeliveryStatus.FAILED
-        delivery.next_attempt_at = None
     with transaction.atomic():
-        WebhookAttempt.objects.create(
-            delivery=delivery,
-            attempt_number=delivery.attempt_count,
-            status=AttemptStatus.SUCCEEDED if result.ok else AttemptStatus.FAILED,
-            response_code=result.status_code,
-            response_body=result.body,
-            error=result.error[:500],
-            duration_ms=result.duration_ms,
-            next_retry=delivery.next_attempt_at if retry_in is not None else None,
-        )
-        if retry_in is not None:
-            delivery.queued_at = now
-        delivery.save(update_fields=["status", "delivered_at", "next_attempt_at", "queued_at", "updated_at"])
-        if delivery.event_type != TEST_EVENT_TYPE:
-            _count_outcome(webhook, delivery.status)
-        if retry_in is not None:
-            transaction.on_commit(lambda: _enqueue([(delivery.pk, retry_in)]))
-    return delivery.status
+        WebhookAttempt.objects.bulk_create(attempts)
+        delivered = [pk for pk, status in statuses.items() if status == DeliveryStatus.DELIVERED]
+        failed = [pk for pk, status in statuses.items() if status == DeliveryStatus.FAILED]
+        if delivered:
+            WebhookDelivery.objects.filter(pk__in=delivered).update(
+                status=DeliveryStatus.DELIVERED, delivered_at=now, next_attempt_at=None, updated_at=now
+            )
+        if failed:
+            WebhookDelivery.objects.filter(pk__in=failed).update(
+                status=DeliveryStatus.FAILED, next_attempt_at=None, updated_at=now
+            )
+        for pk, _delay, next_retry in retries:
+            WebhookDelivery.objects.filter(pk=pk).update(
+                status=DeliveryStatus.RETRYING, next_attempt_at=next_retry, queued_at=now, updated_at=now
+            )
+        for webhook_id, finished in outcomes.items():
+            _count_outcomes(webhooks[webhook_id], finished)
+        for pk, delay, _next_retry in retries:
+            transaction.on_commit(lambda pk=pk, delay=delay: _enqueue([pk], countdown=delay))
+    return statuses
 
 
-def _count_outcome(webhook: Webhook, status: str) -> None:
-    if status == DeliveryStatus.DELIVERED:
-        if webhook.consecutive_failures:
-            Webhook.objects.filter(pk=webhook.pk).update(consecutive_failures=0)
+def _count_outcomes(webhook: Webhook, finished: list[str]) -> None:
+    """Counts deliveries that failed for good since the last success; disables the endpoint after
+    CRM_WEBHOOKS_DISABLE_AFTER_FAILURES of them in a row."""
+    trailing = len(finished)
+    if DeliveryStatus.DELIVERED in finished:
+        trailing = len(finished) - 1 - max(i for i, status in enumerate(finished) if status == DeliveryStatus.DELIVERED)
+        if trailing or webhook.consecutive_failures:
+            Webhook.objects.filter(pk=webhook.pk).update(consecutive_failures=trailing)
         return
-    if status != DeliveryStatus.FAILED:
-        return
-    Webhook.objects.filter(pk=webhook.pk).update(consecutive_failures=F("consecutive_failures") + 1)
+    Webhook.objects.filter(pk=webhook.pk).update(consecutive_failures=F("consecutive_failures") + trailing)
     webhook = Webhook.objects.select_for_update().get(pk=webhook.pk)
     if webhook.is_active and webhook.consecutive_failures >= settings.CRM_WEBHOOKS_DISABLE_AFTER_FAILURES:
         webhook_disable(webhook=webhook, reason=f"{webhook.consecutive_failures} consecutive deliveries failed")

@@ -6,6 +6,6 @@ from apps.webhooks import services
 
 
 @shared_task(name="webhooks.deliver", ignore_result=True)
-def webhook_deliver(delivery_id: str) -> str | None:
-    """One attempt of a delivery; a failed attempt queues the next one itself (with backoff)."""
-    return services.delivery_attempt(delivery_id=delivery_id)
+def webhook_deliver(delivery_ids: list[str]) -> dict[str, str]:
+    """One attempt of each delivery (sent concurrently); failed ones queue their next attempt."""
+    return services.deliveries_attempt(delivery_ids=delivery_ids)

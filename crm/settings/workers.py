@@ -35,7 +35,12 @@ CHANNEL_LAYERS = {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         # redis-py 8 reads with a 5 s socket timeout by default, the very time channels-redis blocks
         # on BZPOPMIN: an idle consumer would then crash with "Timeout reading". Read longer.
-        "CONFIG": {"hosts": [{"address": redis_url(3), "socket_timeout": 15}], "prefix": "asgi"},
+        # Each server process listens once per event group (apps/realtime/hub.py): allow bursts.
+        "CONFIG": {
+            "hosts": [{"address": redis_url(3), "socket_timeout": 15}],
+            "prefix": "asgi",
+            "capacity": 2000,
+        },
     }
 }
 
