@@ -256,7 +256,7 @@ def main() -> None:
             "--log-level",
             "warning",
             "--ws",
-            "websockets",
+            "websockets-sansio",
             "--backlog",
             "4096",
         ],

@@ -1,6 +1,7 @@
 """Webhook endpoints and their deliveries: registration, signed attempts, retries, redelivery."""
 
 import logging
+import os
 import random
 import secrets as secrets_module
 from concurrent.futures import ThreadPoolExecutor
@@ -286,11 +287,22 @@ def _claim(delivery_ids: list[str]) -> list[WebhookDelivery]:
     return active
 
 
+_POOL: dict[int, ThreadPoolExecutor] = {}
+
+
+def _sender_pool() -> ThreadPoolExecutor:
+    """One pool per worker process (keyed by pid: a pool must not cross a fork)."""
+    pool = _POOL.get(os.getpid())
+    if pool is None:
+        pool = _POOL[os.getpid()] = ThreadPoolExecutor(max_workers=SEND_CONCURRENCY, thread_name_prefix="webhook")
+    return pool
+
+
 def _send_all(deliveries: list[WebhookDelivery]) -> list[SendResult]:
+    """Sends concurrently: a slow receiver holds one thread, not the whole batch."""
     if len(deliveries) == 1:
         return [send(webhook=deliveries[0].webhook, delivery=deliveries[0])]
-    with ThreadPoolExecutor(max_workers=min(SEND_CONCURRENCY, len(deliveries))) as pool:
-        return list(pool.map(lambda delivery: send(webhook=delivery.webhook, delivery=delivery), deliveries))
+    return list(_sender_pool().map(lambda delivery: send(webhook=delivery.webhook, delivery=delivery), deliveries))
 
 
 def deliveries_attempt(*, delivery_ids: list[str]) -> dict[str, str]:
