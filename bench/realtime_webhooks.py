@@ -11,8 +11,7 @@ Goals (issue 7):
 
 It provisions a tenant `bench_rt` in the local database, starts its own uvicorn, Celery worker and
 receiver (on their own queue and Channels prefix), and drops the tenant's events after. The /ws
-clients authenticate with the signed test tokens, which this script turns on for the server it
-starts (CRM_REALTIME_ACCEPT_TEST_TOKENS), as the test suite does.
+clients authenticate with a real access token (RS256 JWT) of the tenant's admin.
 """
 
 import asyncio
@@ -30,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 # Own Celery queue and Channels prefix (crm/settings/workers.py), apart from a running `make run`.
 os.environ.setdefault("CRM_DATABASE_NAME", "crm")
-os.environ["CRM_REALTIME_ACCEPT_TEST_TOKENS"] = "1"
 os.environ["CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS"] = "1"
 os.environ["PYTHONUNBUFFERED"] = "1"
 
@@ -40,12 +38,12 @@ django.setup()
 
 import httpx  # noqa: E402
 import websockets  # noqa: E402
-from django.core import signing  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from apps.events.models import OutboxEvent  # noqa: E402
 from apps.events.services import event_emit  # noqa: E402
+from apps.identity.tokens import access_token_issue  # noqa: E402
 from apps.tenants.services import platform_setup, tenant_provision  # noqa: E402
 from apps.users.models import User  # noqa: E402
 from apps.webhooks.models import Webhook, WebhookDelivery  # noqa: E402
@@ -271,7 +269,8 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         processes.append(worker(1))
-        token = signing.dumps({"user_id": admin, "tenant_id": TENANT})
+        with schema_context(TENANT):
+            token = access_token_issue(user=User.objects.get(pk=admin))
         latencies = asyncio.run(ws_fanout(f"ws://127.0.0.1:{port}/ws", token, clients, ws_events))
         stop(processes[1:])
         processes = processes[:1]

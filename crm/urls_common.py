@@ -1,10 +1,12 @@
 """Routes both the public host and tenant hosts serve: health, OpenAPI, Django's error pages."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
 from apps.core.permissions import PUBLIC
+from apps.identity.views import jwks_view
 
 
 class PublicSchemaView(SpectacularAPIView):
@@ -16,8 +18,10 @@ class PublicSwaggerView(SpectacularSwaggerView):
 
 
 common_urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path(".well-known/jwks.json", jwks_view, name="jwks"),  # one key set for the whole platform
     path("v1/schema", PublicSchemaView.as_view(), name="schema"),
     path("v1/docs", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

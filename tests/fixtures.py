@@ -24,10 +24,10 @@ from rest_framework.test import APIClient
 from apps.tenants.models import Tenant
 
 ROOT = Path(__file__).resolve().parent.parent
-# Processes the tests start (live server, Celery worker) accept the signed test tokens of
-# apps/realtime/auth.py; nothing else ever turns this on.
-os.environ.setdefault("CRM_REALTIME_ACCEPT_TEST_TOKENS", "1")
-os.environ.setdefault("CRM_REALTIME_HEARTBEAT_SECONDS", "2")  # /ws pings and SSE keep-alives, quickly
+# Processes the tests start (live server, Celery worker): /ws pings and SSE keep-alives, quickly,
+# and webhooks to the tests' local receivers (as `make test` sets it for the test process itself).
+os.environ.setdefault("CRM_REALTIME_HEARTBEAT_SECONDS", "2")
+os.environ.setdefault("CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "1")
 TENANT = "acme"
 OTHER_TENANT = "globex"
 LIVE_TENANT = "livetest"
@@ -48,6 +48,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 admin_password=ADMIN_PASSWORD,
             )
         connection.set_schema_to_public()
+    yield
+    # Servers and workers started for end-to-end tests may still hold connections while they
+    # shut down; the test database can only be dropped once they are gone.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def _enter(slug: str) -> Tenant:
@@ -161,6 +169,22 @@ def live_server_url(django_db_setup, django_db_blocker) -> Iterator[str]:
 @pytest.fixture
 def public_schema_name() -> str:
     return get_public_schema_name()
+
+
+@pytest.fixture
+def bearer(tenant):
+    """Mints a real RS256 access token (stored, revocable) for a user of the active tenant.
+
+    def test_x(api, make_user, bearer):
+        rep = make_user(roles=["sales_rep"])
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(rep)}")
+    """
+    from apps.identity.tokens import access_token_issue
+
+    def mint(user, scopes: list[str] | None = None) -> str:
+        return access_token_issue(user=user, scopes=scopes)
+
+    return mint
 
 
 @pytest.fixture(scope="session", autouse=True)

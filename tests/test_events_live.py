@@ -16,7 +16,6 @@ import uuid
 import httpx
 import pytest
 import websockets
-from django.core import signing
 
 from apps.events.services import event_emit
 from tests.fixtures import LIVE_TENANT, commit_in_tenant
@@ -85,9 +84,14 @@ def admin_id() -> str:
     return commit_in_tenant(LIVE_TENANT, lambda: User.objects.get(email=f"admin@{LIVE_TENANT}.test").pk)
 
 
-def token(user_id: str, **extra) -> str:
-    """A test token (apps/realtime/auth.py accepts these only under CRM_REALTIME_ACCEPT_TEST_TOKENS)."""
-    return signing.dumps({"user_id": user_id, "tenant_id": LIVE_TENANT, **extra})
+def token(user_id: str, lifetime: int | None = None) -> str:
+    """A real RS256 access token of the identity module, stored (committed) so the server finds it."""
+    from apps.identity.tokens import access_token_issue
+    from apps.users.models import User
+
+    return commit_in_tenant(
+        LIVE_TENANT, lambda: access_token_issue(user=User.objects.get(pk=user_id), lifetime=lifetime)
+    )
 
 
 def verify_signature(header: str, secret: str, body: bytes) -> int:
@@ -120,13 +124,16 @@ class Socket:
         await self.connection.send(message if isinstance(message, str) else json.dumps(message))
 
     async def next(self, timeout: float = 15) -> dict:
+        deadline = time.monotonic() + timeout
         while True:
-            message = json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
+            left = deadline - time.monotonic()
+            message = json.loads(await asyncio.wait_for(self.connection.recv(), max(left, 0.01)))
             if message["type"] != "ping":
                 return message
 
-    async def auth(self, user_id: str, **extra) -> dict:
-        await self.send({"type": "auth", "token": f"Bearer {token(user_id, **extra)}", "tenant_id": LIVE_TENANT})
+    async def auth(self, user_id: str, lifetime: int | None = None) -> dict:
+        bearer = await asyncio.to_thread(token, user_id, lifetime)
+        await self.send({"type": "auth", "token": f"Bearer {bearer}", "tenant_id": LIVE_TENANT})
         return await self.next()
 
 
@@ -332,11 +339,13 @@ def test_websocket_speaks_the_design_protocol_and_answers_every_mistake(celery_w
                 "code": "INVALID_JSON",
                 "message": "The message is not valid JSON.",
             }
-            await ws.send({"type": "auth", "token": "Bearer forged", "tenant_id": LIVE_TENANT})
-            assert (await ws.next())["type"] == "error"
-            await ws.send({"type": "auth", "token": token(admin), "tenant_id": "ghost_co"})
+            await ws.send({"type": "auth", "token": "Bearer forged.jwt.value", "tenant_id": LIVE_TENANT})
+            assert (await ws.next())["code"] == "UNAUTHORIZED"
+            raw = await in_thread(token, admin)
+            await ws.send({"type": "auth", "token": raw, "tenant_id": "ghost_co"})
             assert (await ws.next())["code"] == "TENANT_NOT_FOUND"
-            assert (await ws.auth(admin))["type"] == "auth.ok"  # raw token also accepted, as `Bearer ...`
+            await ws.send({"type": "auth", "token": raw, "tenant_id": LIVE_TENANT})  # raw JWT, no "Bearer"
+            assert (await ws.next())["type"] == "auth.ok"
             await ws.send({"type": "subscribe", "channel": "invoices"})
             assert (await ws.next())["code"] == "UNKNOWN_CHANNEL"
             await ws.send({"type": "subscribe", "channel": "deals", "filters": {"colour": "red"}})
@@ -395,10 +404,10 @@ def test_websocket_sends_only_what_the_subscriber_may_read(celery_worker, live_s
 def test_websocket_pings_and_closes_when_the_token_expires(live_server_url):
     async def scenario():
         async with ws_client(live_server_url) as ws:
-            reply = await ws.auth(admin_id(), exp=int(time.time()) + 3)
+            reply = await ws.auth(admin_id(), lifetime=8)  # the JWT verifier allows 5 s of leeway
             assert reply["type"] == "auth.ok" and "expires_at" in reply
             assert json.loads(await asyncio.wait_for(ws.connection.recv(), 5))["type"] == "ping"
-            message = await ws.next(timeout=10)
+            message = await ws.next(timeout=20)
             assert message["code"] == "TOKEN_EXPIRED"
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await asyncio.wait_for(ws.connection.recv(), 5)

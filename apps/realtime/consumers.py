@@ -74,7 +74,8 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
         for task in self.tasks:
             task.cancel()
         for channel in list(self.subscriptions):
-            await hub().leave(group_name(self.tenant.schema_name, channel), self.listener)
+            with contextlib.suppress(Exception):
+                await hub().leave(group_name(self.tenant.schema_name, channel), self.listener)
         self.subscriptions.clear()
 
     # -- sending ---------------------------------------------------------------------------------
@@ -265,5 +266,7 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
             if self.user is None and time.monotonic() - self.opened > AUTH_TIMEOUT_SECONDS:
                 await self.send_error("UNAUTHORIZED", "No authentication received in time.")
                 await self.close(code=CLOSE_TOKEN_EXPIRED)
+                return
+            if self.user is not None and await self._expired():  # the expiry timer's safety net
                 return
             await self.send_json({"type": "ping", "timestamp": int(time.time())})

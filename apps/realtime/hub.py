@@ -20,6 +20,8 @@ logger = logging.getLogger("crm.realtime")
 
 Listener = Callable[[dict], Awaitable[None]]
 REJOIN_SECONDS = 3600  # channels-redis forgets group members after a day (group_expiry)
+LISTENER_TIMEOUT = 5.0  # a socket that cannot take a frame in this time is skipped, not waited for
+LAYER_TIMEOUT = 5.0
 
 
 class Hub:
@@ -55,7 +57,7 @@ class Hub:
             if not members:
                 del self.listeners[group]
                 with contextlib.suppress(Exception):
-                    await self.layer.group_discard(group, self.channel)
+                    await asyncio.wait_for(self.layer.group_discard(group, self.channel), LAYER_TIMEOUT)
 
     async def _rejoin(self) -> None:
         async with self.lock:
@@ -87,7 +89,7 @@ class Hub:
             for event in message.get("events", ()):
                 for listener in list(self.listeners.get(message.get("group", ""), ())):
                     try:
-                        await listener(event)
+                        await asyncio.wait_for(listener(event), LISTENER_TIMEOUT)
                     except Exception:  # noqa: BLE001 — one broken socket must not stop the others
                         logger.exception("realtime hub: a listener failed")
 

@@ -3,7 +3,7 @@
 from celery.schedules import crontab
 
 from crm.settings.data import redis_url
-from crm.settings.env import env, env_bool
+from crm.settings.env import env
 
 
 def _celery_url(url: str) -> str:
@@ -54,8 +54,6 @@ if env("CRM_DATABASE_NAME"):
 CRM_EVENTS_RETENTION_DAYS = 30
 CRM_EVENTS_SETTLE_SECONDS = 2  # the sweep leaves younger events to the dispatcher queued at commit
 CRM_REALTIME_HEARTBEAT_SECONDS = float(env("CRM_REALTIME_HEARTBEAT_SECONDS", "25"))
-# Signed test tokens (django.core.signing) accepted by /ws and SSE: only the test suite turns this on.
-CRM_REALTIME_ACCEPT_TEST_TOKENS = env_bool("CRM_REALTIME_ACCEPT_TEST_TOKENS", False)
 CRM_WEBHOOKS_DISABLE_AFTER_FAILURES = 5  # consecutive deliveries failed after all their retries
 CRM_WEBHOOKS_RESPONSE_BODY_LIMIT = 2048  # bytes of a receiver's answer kept in the delivery log
 CRM_WEBHOOKS_SECRET_ROTATION_HOURS = 24  # a replaced secret keeps signing (second v1=) this long

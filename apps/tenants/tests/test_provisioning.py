@@ -102,6 +102,42 @@ def test_create_oauth_client_unknown_tenant(public_schema):
         call_command("create_oauth_client", "--tenant", "nope_co", "--client-id", "x", "--redirect-uri", "https://x/cb")
 
 
-def test_new_tenants_are_cloned_from_the_template(settings):
+def _schema_shape(schema: str) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, data_type, column_default IS NOT NULL FROM information_schema.columns "
+            "WHERE table_schema = %s ORDER BY 1, 2",
+            [schema],
+        )
+        columns = cursor.fetchall()
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = %s ORDER BY 1", [schema])
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, contype FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE n.nspname = %s ORDER BY 1",
+            [schema],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations ORDER BY app, name')
+        migrations = cursor.fetchall()
+    return {"columns": columns, "indexes": indexes, "constraints": constraints, "migrations": migrations}
+
+
+def test_new_tenant_schema_is_an_exact_copy_of_the_template(public_schema, settings):
     assert settings.TENANT_CREATION_FAKES_MIGRATIONS is True
-    assert Tenant.clone_mode == "DATA"
+    assert _schema_shape(TENANT) == _schema_shape(settings.TENANT_BASE_SCHEMA)
+
+
+def test_cloned_schema_needs_no_migration(public_schema):
+    from django.db.migrations.executor import MigrationExecutor
+
+    with tenant_context(Tenant.objects.get(schema_name=TENANT)):
+        executor = MigrationExecutor(connection)
+        assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+def test_id_sequences_continue_after_the_copied_rows(tenant):
+    from django.contrib.contenttypes.models import ContentType
+
+    created = ContentType.objects.create(app_label="probe", model="probe")
+    assert created.pk > ContentType.objects.exclude(pk=created.pk).order_by("-pk").first().pk
