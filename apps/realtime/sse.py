@@ -4,14 +4,14 @@
     data: {"type": "task.due", "data": {"task_id": "task_789", ...}}
 
 A client that reconnects sends `Last-Event-ID` (browsers do it by themselves) and first gets what
-it missed, read from the event log; then new events as they are published. `user_id` keeps the
+it missed, read from the event log; then new events as they are published (the stream reads the
+log every second: the log, not the Channels layer, is what SSE replays from anyway). `user_id` keeps the
 events about that user's records (owner, or assignee of a task). Comments (`: keep-alive`) keep
 proxies from closing an idle stream (every CRM_REALTIME_HEARTBEAT_SECONDS). The stream ends
 when the caller's token expires.
 """
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -23,17 +23,13 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django_tenants.utils import tenant_context
 
 from apps.core.errors import ValidationFailed
-from apps.core.permissions import grant_scope
 from apps.core.responses import error_response
 from apps.events import selectors
-from apps.events.groups import group_name
-from apps.events.types import RESOURCES
 from apps.realtime.auth import AuthenticationFailed, authenticate_api_key, authenticate_token
-from apps.realtime.hub import hub
 
 logger = logging.getLogger("crm.realtime")
 
-POLL_SECONDS = 5.0  # reads the log even without a wake-up (e.g. while the Channels layer is down)
+POLL_SECONDS = 1.0  # how often a stream reads the log (one indexed query on `position`)
 BATCH = 200
 RETRY_MS = 3000
 
@@ -109,49 +105,25 @@ class ActivityFeed:
         return self.expires_at is not None and self.expires_at <= datetime.now(UTC)
 
     async def frames(self):
-        wake = asyncio.Event()
-
-        async def on_event(event: dict) -> None:
-            wake.set()
-
-        groups = [group_name(self.tenant.schema_name, r) for r in RESOURCES if grant_scope(self.grants, f"{r}:read")]
-        joined = []
-        try:
-            for group in groups:
-                try:
-                    await hub().join(group, on_event)
-                    joined.append(group)
-                except Exception:  # noqa: BLE001 — no Channels layer: the poll still reads the log
-                    break
-            read = sync_to_async(self._read, thread_sensitive=False)
-            events, more = await read()  # a fresh stream starts at the log's head: fix it first
-            yield f"retry: {RETRY_MS}\n\n".encode()
-            idle, keepalive = 0.0, settings.CRM_REALTIME_HEARTBEAT_SECONDS
-            while not self._expired():
-                if events is None:
-                    events, more = await read()
-                for event in events:
-                    yield sse_frame(event)
-                if more:
-                    events = None
-                    continue
-                waited = await self._wait(wake, keepalive)
-                idle = 0.0 if events else idle + waited
+        read = sync_to_async(self._read, thread_sensitive=False)
+        events, more = await read()  # a fresh stream starts at the log's head: fix it first
+        yield f"retry: {RETRY_MS}\n\n".encode()
+        idle, keepalive = 0.0, settings.CRM_REALTIME_HEARTBEAT_SECONDS
+        while not self._expired():
+            if events is None:
+                events, more = await read()
+            for event in events:
+                yield sse_frame(event)
+            if more:
                 events = None
-                if idle >= keepalive:
-                    idle = 0.0
-                    yield b": keep-alive\n\n"
-            yield b'event: error\ndata: {"type": "error", "code": "TOKEN_EXPIRED"}\n\n'
-        finally:
-            for group in joined:
-                with contextlib.suppress(Exception):
-                    await hub().leave(group, on_event)
-
-    async def _wait(self, wake: asyncio.Event, keepalive: float) -> float:
-        """Sleeps until the hub signals an event or the poll interval passes; returns seconds waited."""
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), min(POLL_SECONDS, keepalive))
-        wake.clear()
-        return loop.time() - started
+                continue
+            if not events:
+                await asyncio.sleep(POLL_SECONDS)
+                idle += POLL_SECONDS
+            else:
+                idle = 0.0
+            events = None
+            if idle >= keepalive:
+                idle = 0.0
+                yield b": keep-alive\n\n"
+        yield b'event: error\ndata: {"type": "error", "code": "TOKEN_EXPIRED"}\n\n'
