@@ -1,7 +1,7 @@
 """Channels groups: one per tenant and resource (`events.acme.deals`).
 
 Each server process listens to a group once (apps/realtime/hub.py) and fans its events out to the
-/ws sockets subscribed to that channel; SSE streams use them as wake-ups to read the log.
+/ws sockets subscribed to that channel.
 """
 
 from asgiref.sync import async_to_sync

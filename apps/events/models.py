@@ -36,7 +36,7 @@ class OutboxEvent(models.Model):
     # without a query per subscriber.
     owner_team_id = models.CharField(max_length=40, blank=True)
     owner_department_id = models.CharField(max_length=40, blank=True)
-    # Set once the event reached the Channels layer (/ws, SSE wake-ups); the sweep retries it.
+    # Set once the event reached the Channels layer (/ws); the sweep retries it.
     broadcast_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

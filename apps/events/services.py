@@ -2,7 +2,7 @@
 
 Then the dispatcher (`events_publish_pending`, run by Celery after commit and by the beat sweep)
 places each committed event in the published log once, creates its webhook deliveries in the
-same transaction, and broadcasts it to the Channels layer (/ws, SSE wake-ups).
+same transaction, and broadcasts it to the Channels layer (/ws).
 """
 
 import logging

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 import orjson
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django_tenants.utils import tenant_context
 
@@ -250,7 +251,18 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
         await self.send_error("TOKEN_EXPIRED", "The token has expired; reconnect with a fresh one.")
         await self.close(code=CLOSE_TOKEN_EXPIRED)
         self.user = None
+        await self._stop()
         return True
+
+    async def _stop(self) -> None:
+        """After the server closed the socket, end the consumer through its own channel (a
+        disconnect message may never come, and the process could then not shut down)."""
+        with contextlib.suppress(Exception):
+            await self.channel_layer.send(self.channel_name, {"type": "consumer.stop"})
+
+    async def consumer_stop(self, message: dict) -> None:
+        await self.disconnect(CLOSE_TOKEN_EXPIRED)
+        raise StopConsumer
 
     async def _close_at_expiry(self, expires_at: datetime) -> None:
         await asyncio.sleep(max(0.0, (expires_at - datetime.now(UTC)).total_seconds()))
@@ -266,6 +278,7 @@ class LiveUpdatesConsumer(AsyncWebsocketConsumer):
             if self.user is None and time.monotonic() - self.opened > AUTH_TIMEOUT_SECONDS:
                 await self.send_error("UNAUTHORIZED", "No authentication received in time.")
                 await self.close(code=CLOSE_TOKEN_EXPIRED)
+                await self._stop()
                 return
             if self.user is not None and await self._expired():  # the expiry timer's safety net
                 return
