@@ -6,8 +6,6 @@ import csv
 import io
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -17,33 +15,6 @@ import pytest
 from tests.test_live_server import login
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def bulk_worker(live_server_url):
-    """`celery -A crm worker` with one pool process, on the test database."""
-    from django.conf import settings
-
-    log_path = ROOT / "var" / f"bulk-worker-{settings.DATABASES['default']['NAME']}.log"
-    log = open(log_path, "w")  # noqa: SIM115
-    env = dict(os.environ, CRM_DATABASE_NAME=settings.DATABASES["default"]["NAME"], PYTHONUNBUFFERED="1")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "crm", "worker", "-l", "info", "--concurrency", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while "ready." not in log_path.read_text(errors="replace"):
-        assert process.poll() is None and time.monotonic() < deadline, f"worker did not start, see {log_path}"
-        time.sleep(0.2)
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
 
 
 def _pool_children(pid: int) -> list[int]:
@@ -71,7 +42,7 @@ def _wait(client, job_id: str, *, on_progress=None, timeout: float = 180) -> dic
     raise AssertionError(f"job {job_id} did not finish: {job}")
 
 
-def test_import_killed_mid_job_resumes_in_the_worker_and_export_downloads_over_http(live_server_url, bulk_worker):
+def test_import_killed_mid_job_resumes_in_the_worker_and_export_downloads_over_http(live_server_url, celery_worker):
     domain = f"{uuid.uuid4().hex[:8]}.live.test"
     total = 12_000
     with contextlib.closing(login(live_server_url)) as client:
@@ -92,8 +63,8 @@ def test_import_killed_mid_job_resumes_in_the_worker_and_export_downloads_over_h
         def kill_once_running(job: dict) -> None:
             seen.append(job["processed"])
             if not killed and 0 < job["processed"] < total:
-                for child in _pool_children(bulk_worker.pid):
-                    os.kill(child, signal.SIGKILL)  # the pool process dies between two batches or in one
+                for child in _pool_children(celery_worker.pid):  # the one running the job among them
+                    os.kill(child, signal.SIGKILL)
                     killed.append(child)
 
         job = _wait(client, job_id, on_progress=kill_once_running)

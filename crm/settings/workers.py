@@ -28,6 +28,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "events-sweep": {"task": "events.sweep", "schedule": CRM_EVENTS_SWEEP_SECONDS},
     "events-tasks-due": {"task": "events.tasks_due", "schedule": 60.0},
     "events-purge": {"task": "events.purge", "schedule": crontab(hour=3, minute=17)},
+    "bulk-exports-purge": {"task": "bulk.exports_purge", "schedule": crontab(hour=3, minute=41)},
 }
 
 CHANNEL_LAYERS = {

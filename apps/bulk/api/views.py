@@ -14,7 +14,7 @@ from apps.bulk import services
 from apps.bulk.api.parsers import FastJSONParser
 from apps.bulk.api.serializers import ExportRequestSerializer, ImportOptionsSerializer, UploadOptionsSerializer
 from apps.bulk.choices import BulkResource, DeliveryMethod
-from apps.bulk.delivery import TargetRefused, url_check
+from apps.bulk.delivery import TargetRefused, url_check_at_registration
 from apps.bulk.models import BulkJob
 from apps.bulk.payloads import job_data
 from apps.bulk.sources import csv_rows, json_rows, xlsx_rows
@@ -185,10 +185,9 @@ def _webhook_check(url: str) -> None:
     """A URL naming or resolving to a private address is refused now; one that does not resolve
     yet is accepted and checked again when the export is delivered."""
     try:
-        url_check(url)
+        url_check_at_registration(url)
     except TargetRefused as exc:
-        if "cannot be resolved" not in str(exc):
-            raise ValidationFailed({"delivery.webhook_url": str(exc)}) from None
+        raise ValidationFailed({"delivery.webhook_url": str(exc)}) from None
 
 
 class BulkJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
