@@ -124,11 +124,13 @@ def start_worker() -> subprocess.Popen:
 
 def wait_for(client: Client, job_id: str, timeout: float = 1800) -> dict:
     deadline = time.monotonic() + timeout
+    pause = 0.02  # polled quickly at first, then every half second (the API's rate limits hold)
     while time.monotonic() < deadline:
-        job = client.get(f"/v1/bulk/jobs/{job_id}").json()["data"]
-        if job["status"] in ("completed", "failed", "cancelled"):
-            return job
-        time.sleep(0.05)
+        response = client.get(f"/v1/bulk/jobs/{job_id}")
+        if response.status_code == 200 and response.json()["data"]["status"] in ("completed", "failed", "cancelled"):
+            return response.json()["data"]
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.5)
     raise RuntimeError(f"job {job_id} did not finish")
 
 

@@ -129,6 +129,18 @@ def _job_finish(job_id: str, *, status: str, message: str = "", **fields) -> Non
         _source_drop_after_commit(job)
 
 
+def _job_fail(job_id: str, message: str) -> None:
+    """Ends the job as failed; if even that cannot be written with its event, the job is still
+    marked failed, so no job is left `running` with nobody running it."""
+    try:
+        _job_finish(job_id, status=JobStatus.FAILED, message=message)
+    except Exception:
+        logger.exception("bulk job %s: could not record its failure with an event", job_id)
+        BulkJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+
+
 def _source_drop_after_commit(job: BulkJob) -> None:
     """An import's stored rows (personal data) go once the job has ended for good."""
     if job.kind == JobKind.IMPORT and job.source_path:
@@ -163,7 +175,7 @@ def import_job_run(*, job_id: str) -> None:
         return
     except Exception:
         logger.exception("bulk import %s failed", job_id)
-        _job_finish(job_id, status=JobStatus.FAILED, message="The import stopped on an internal error.")
+        _job_fail(job_id, "The import stopped on an internal error.")
         return
     _job_finish(job_id, status=JobStatus.COMPLETED)
 
@@ -287,7 +299,7 @@ def export_job_run(*, job_id: str) -> None:
     except Exception:
         logger.exception("bulk export %s failed", job_id)
         Path(partial).unlink(missing_ok=True)
-        _job_finish(job_id, status=JobStatus.FAILED, message="The export stopped on an internal error.")
+        _job_fail(job_id, "The export stopped on an internal error.")
         return
     _job_finish(
         job_id,

@@ -250,3 +250,15 @@ def test_the_stored_rows_are_deleted_once_the_import_has_ended(admin_api, run_jo
     with django_capture_on_commit_callbacks(execute=True):
         run_job(job_id)
     assert not source.exists()
+
+
+def test_a_job_whose_failure_cannot_emit_its_event_still_ends_failed(admin_api, run_job, monkeypatch):
+    from apps.bulk import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database trouble")
+
+    monkeypatch.setattr(services, "plan_apply", broken)
+    monkeypatch.setattr(services, "event_emit", broken)
+    job = run_job(_import(admin_api, _body(_rows("f@x.com"), validation_level="lenient"))["job_id"])
+    assert (job.status, job.message) == ("failed", "The import stopped on an internal error.")
