@@ -2,9 +2,26 @@
 
 import graphene
 
+from apps.accounts.graphql.queries import AccountQueries
+from apps.activities.graphql.queries import ActivityQueries
+from apps.contacts.graphql.queries import ContactQueries
+from apps.deals.graphql.queries import DealQueries
+from apps.leads.graphql.queries import LeadQueries
+from apps.pipelines.graphql.queries import PipelineQueries
 
-class Query(graphene.ObjectType):
-    api_version = graphene.String(description="The API version this server speaks.")
+
+class Query(
+    ContactQueries,
+    DealQueries,
+    LeadQueries,
+    AccountQueries,
+    ActivityQueries,
+    PipelineQueries,
+    graphene.ObjectType,
+):
+    """Read the CRM: records by id, filtered and paged lists, and reports."""
+
+    api_version = graphene.String(required=True, description="The API version this server speaks.")
 
     def resolve_api_version(root, info) -> str:
         from django.conf import settings
