@@ -4,9 +4,12 @@ import graphene
 
 from apps.accounts.graphql.queries import AccountQueries
 from apps.activities.graphql.queries import ActivityQueries
+from apps.activities.graphql.subscriptions import ActivitySubscriptions
 from apps.contacts.graphql.queries import ContactQueries
 from apps.deals.graphql.queries import DealQueries
+from apps.deals.graphql.subscriptions import DealSubscriptions
 from apps.leads.graphql.queries import LeadQueries
+from apps.leads.graphql.subscriptions import LeadSubscriptions
 from apps.pipelines.graphql.queries import PipelineQueries
 
 
@@ -29,4 +32,8 @@ class Query(
         return settings.API_VERSION
 
 
-schema = graphene.Schema(query=Query)
+class Subscription(DealSubscriptions, ActivitySubscriptions, LeadSubscriptions, graphene.ObjectType):
+    """Live updates over WebSocket at /graphql (protocol `graphql-transport-ws`)."""
+
+
+schema = graphene.Schema(query=Query, subscription=Subscription)
