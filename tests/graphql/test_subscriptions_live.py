@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import json
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -59,9 +60,8 @@ def test_subscribe_before_connection_init_is_closed_with_4401(live_server_url):
         async with websockets.connect(
             url, subprotocols=["graphql-transport-ws"], additional_headers={"X-Tenant-ID": LIVE_TENANT}
         ) as socket:
-            await socket.send(
-                '{"type": "subscribe", "id": "1", "payload": {"query": "subscription { taskDue(userId: \\"x\\") { id } }"}}'
-            )
+            query = 'subscription { taskDue(userId: "x") { id } }'
+            await socket.send(json.dumps({"type": "subscribe", "id": "1", "payload": {"query": query}}))
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await asyncio.wait_for(socket.recv(), 10)
             assert closed.value.rcvd.code == 4401
