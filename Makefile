@@ -23,6 +23,7 @@ run:
 
 # Webhook tests deliver to local receivers, which the SSRF guard refuses unless told otherwise.
 test: services
+	@bash scripts/browser.sh
 	CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=1 $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: venv

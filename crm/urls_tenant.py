@@ -1,8 +1,8 @@
 """Routes of a tenant's host (or any host with `X-Tenant-ID`)."""
 
-from django.contrib import admin
 from django.urls import include, path, re_path
 
+from apps.console.sites import tenant_site
 from apps.core.graphql.view import CrmGraphQLView
 from crm.urls_common import common_urlpatterns, handler400, handler403, handler404, handler500  # noqa: F401
 
@@ -34,5 +34,5 @@ urlpatterns = [
     path("accounts/", include("apps.users.urls")),
     path("", include("apps.identity.urls")),  # /oauth2/..., /.well-known/jwks.json
     path("", include("apps.realtime.urls")),  # /sse/...
-    path("admin/", admin.site.urls),
+    path("admin/", tenant_site.urls),
 ]

@@ -21,6 +21,7 @@ LOG_DIR="$VAR_DIR/log"
 DEMO_TENANT=demo
 DEMO_EMAIL=admin@demo.localhost
 DEMO_PASSWORD='DemoPass!2345'
+OPERATOR_EMAIL=operator@localhost
 
 # Webhook deliveries to local receivers (a developer's test endpoint) are allowed in development.
 export CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=1
@@ -144,6 +145,7 @@ banner() {
     WebSocket    ws://127.0.0.1:$PORT/ws
     Admin        http://$DEMO_TENANT.localhost:$PORT/admin/
     Demo login   $DEMO_EMAIL  /  $DEMO_PASSWORD
+    Operators    http://localhost:$PORT/admin/   $OPERATOR_EMAIL  /  $DEMO_PASSWORD
     Logs         server below; Celery in ${LOG_DIR#"$ROOT"/}/celery-worker.log, celery-beat.log
 
   Ctrl-C stops everything this command started.
@@ -165,6 +167,8 @@ main() {
     step "setup_platform" "$VENV_BIN/python" manage.py setup_platform
     step "demo tenant" "$VENV_BIN/python" manage.py provision_tenant "$DEMO_TENANT" \
         --name "Demo Inc" --admin-email "$DEMO_EMAIL" --admin-password "$DEMO_PASSWORD" --demo-data
+    step "operator" "$VENV_BIN/python" manage.py create_operator \
+        --email "$OPERATOR_EMAIL" --password "$DEMO_PASSWORD"
 
     mkdir -p "$LOG_DIR"
     start_bg "celery worker" "$LOG_DIR/celery-worker.log" \

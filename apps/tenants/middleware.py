@@ -35,6 +35,14 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
                 if tenant is None:
                     return _unknown_tenant(request, hostname or "")
             tenant.domain_url = hostname
+        if tenant.is_suspended:
+            return error_response(
+                request,
+                status=403,
+                code="FORBIDDEN",
+                message=f"Tenant '{tenant.schema_name}' is suspended.",
+                details={"tenant_id": tenant.schema_name, "reason": "tenant_suspended"},
+            )
         request.tenant = tenant
         connection.set_tenant(tenant)
         self.setup_url_routing(request)

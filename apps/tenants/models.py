@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
-from apps.tenants.choices import TenantStatus
+from apps.tenants.choices import TenantPlan, TenantStatus
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,10 @@ class Tenant(TenantMixin):
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=TenantStatus.choices, default=TenantStatus.ACTIVE)
     currency = models.CharField(max_length=3, default="USD")
+    plan = models.CharField(max_length=20, choices=TenantPlan.choices, default=TenantPlan.STANDARD)
+    deletion_scheduled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When set, the tenant is suspended and dropped at this time."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     auto_create_schema = True
@@ -57,6 +61,10 @@ class Tenant(TenantMixin):
     @property
     def slug(self) -> str:
         return self.schema_name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == TenantStatus.SUSPENDED or self.deletion_scheduled_at is not None
 
 
 class Domain(DomainMixin):

@@ -5,13 +5,16 @@ Idempotent: provisioning an existing tenant adds what is missing and changes not
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
 from apps.core.custom_fields import custom_field_define
 from apps.core.errors import ValidationFailed
+from apps.tenants.choices import TenantStatus
 from apps.tenants.models import Domain, SchemaSnapshot, Tenant
 
 DEFAULT_PIPELINE_NAME = "Sales Pipeline"
@@ -180,3 +183,50 @@ def oauth_client_register(
         hash_client_secret=confidential,  # a public client has no secret worth an Argon2 round
     )
     return application, secret or None
+
+
+DELETION_GRACE = timedelta(days=7)
+
+
+def tenant_suspend(*, tenant: Tenant) -> Tenant:
+    tenant.status = TenantStatus.SUSPENDED
+    tenant.save(update_fields=["status"])
+    return tenant
+
+
+def tenant_resume(*, tenant: Tenant) -> Tenant:
+    """Back to active; also cancels a scheduled deletion still within its grace period."""
+    tenant.status = TenantStatus.ACTIVE
+    tenant.deletion_scheduled_at = None
+    tenant.save(update_fields=["status", "deletion_scheduled_at"])
+    return tenant
+
+
+def tenant_schedule_deletion(*, tenant: Tenant, grace: timedelta = DELETION_GRACE) -> Tenant:
+    """Suspends the tenant now; its schema is dropped once the grace period is over."""
+    if tenant.schema_name in (get_public_schema_name(), settings.TENANT_BASE_SCHEMA):
+        raise ValidationFailed({"tenant": "The public and template schemas cannot be deleted."})
+    tenant.deletion_scheduled_at = timezone.now() + grace
+    tenant.save(update_fields=["deletion_scheduled_at"])
+    return tenant
+
+
+def tenants_purge_due() -> list[str]:
+    """Drops the tenants whose deletion grace period has passed. Returns their ids."""
+    connection.set_schema_to_public()
+    purged = []
+    for tenant in Tenant.objects.filter(deletion_scheduled_at__lte=timezone.now()):
+        purged.append(tenant.schema_name)
+        tenant.delete(force_drop=True)
+    return purged
+
+
+def operator_ensure(*, email: str, password: str):
+    """An operator (superuser of the public schema) for the operators' console. Idempotent."""
+    from apps.users.models import User
+
+    with schema_context(get_public_schema_name()):
+        user = User.objects.filter(email=email.lower()).first()
+        if user is None:
+            user = User.objects.create_superuser(email=email, password=password)
+        return user

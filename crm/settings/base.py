@@ -25,6 +25,7 @@ SHARED_APPS = [
     "graphene_django",
     "apps.core",
     "apps.users",
+    "apps.console",
 ]
 
 TENANT_APPS = [
