@@ -1,6 +1,7 @@
 """The root GraphQL schema: each module's queries, mutations and subscriptions merged here."""
 
 import graphene
+from graphene_federation import FederationVersion, build_schema
 
 from apps.accounts.graphql.queries import AccountQueries
 from apps.activities.graphql.queries import ActivityQueries
@@ -36,4 +37,6 @@ class Subscription(DealSubscriptions, ActivitySubscriptions, LeadSubscriptions, 
     """Live updates over WebSocket at /graphql (protocol `graphql-transport-ws`)."""
 
 
-schema = graphene.Schema(query=Query, subscription=Subscription)
+# A federation subgraph too: `_service { sdl }` and `_entities(representations:)` are added, and
+# Contact, Deal, Account, Lead and Pipeline carry `@key(fields: "id")`.
+schema = build_schema(query=Query, subscription=Subscription, federation_version=FederationVersion.VERSION_2_0)

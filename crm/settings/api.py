@@ -1,6 +1,6 @@
 """REST (DRF), OpenAPI, GraphQL and OAuth2."""
 
-from crm.settings.env import env
+from crm.settings.env import BASE_DIR, env
 
 API_VERSION = "1.0"
 
@@ -40,7 +40,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-GRAPHENE = {"SCHEMA": "crm.schema.schema"}
+# `python manage.py graphql_schema` writes the SDL to the committed schema.graphql (a test fails
+# when the schema drifts from it).
+GRAPHENE = {"SCHEMA": "crm.schema.schema", "SCHEMA_OUTPUT": str(BASE_DIR / "schema.graphql")}
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

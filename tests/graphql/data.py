@@ -18,7 +18,14 @@ def default_pipeline() -> Pipeline:
 
 
 def stage(slug: str, pipeline: Pipeline | None = None) -> Stage:
-    return Stage.objects.get(pipeline=pipeline or default_pipeline(), slug=slug)
+    """A stage of the default pipeline; `closed_lost` is added on first use (provisioning makes
+    the design's five stages, none of them lost)."""
+    pipeline = pipeline or default_pipeline()
+    if slug == "closed_lost":
+        return Stage.objects.get_or_create(
+            pipeline=pipeline, slug=slug, defaults={"name": "Closed Lost", "order": 6, "stage_type": "lost"}
+        )[0]
+    return Stage.objects.get(pipeline=pipeline, slug=slug)
 
 
 def make_account(owner=None, **fields) -> Account:

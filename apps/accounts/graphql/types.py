@@ -1,9 +1,11 @@
 """`Account`, its hierarchy and relationships."""
 
 import graphene
+from graphene_federation import key
 
 from apps.accounts.choices import AccountType as AccountTypeChoices
 from apps.accounts.graphql.dataloaders import AncestorsLoader, ChildAccountsLoader
+from apps.accounts.models import Account as AccountModel
 from apps.activities.graphql.dataloaders import LastActivityLoader
 from apps.activities.graphql.types import Activity
 from apps.contacts.graphql.dataloaders import ContactPageLoader
@@ -24,11 +26,20 @@ AccountKind = graphene.Enum(
 )
 
 
+@key("id")
 class AccountType(graphene.ObjectType):
     """A company. Accounts form a hierarchy (parent and child accounts)."""
 
     class Meta:
         name = "Account"
+        possible_types = (AccountModel,)
+
+    def __resolve_reference(self, info, **kwargs):
+        """A federated gateway's reference `{__typename: "Account", id}`, resolved to the record
+        (null when it does not exist or the caller may not read it)."""
+        from apps.accounts.models import Account
+
+        return load_record(info, Account, self.id, resource="accounts", select=())
 
     id = graphene.ID(required=True)
     name = graphene.String(required=True)

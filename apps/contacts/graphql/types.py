@@ -1,9 +1,11 @@
 """`Contact` and its connection."""
 
 import graphene
+from graphene_federation import key
 
 from apps.activities.graphql.dataloaders import LastActivityLoader
 from apps.activities.graphql.types import Activity
+from apps.contacts.models import Contact as ContactModel
 from apps.core.graphql.connections import CrmConnection
 from apps.core.graphql.dataloaders import load_page, load_record, then
 from apps.core.graphql.scalars import JSON, DateTime
@@ -35,11 +37,20 @@ class Address(graphene.ObjectType):
         )
 
 
+@key("id")
 class ContactType(graphene.ObjectType):
     """A person the sales team talks to, usually working at an account."""
 
     class Meta:
         name = "Contact"
+        possible_types = (ContactModel,)
+
+    def __resolve_reference(self, info, **kwargs):
+        """A federated gateway's reference `{__typename: "Contact", id}`, resolved to the record
+        (null when it does not exist or the caller may not read it)."""
+        from apps.contacts.models import Contact
+
+        return load_record(info, Contact, self.id, resource="contacts", select=())
 
     id = graphene.ID(required=True)
     first_name = graphene.String(required=True)

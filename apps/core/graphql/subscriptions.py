@@ -38,10 +38,10 @@ from graphql import (
     validate,
 )
 from graphql.execution import create_source_event_stream
-from graphql_sync_dataloaders import DeferredExecutionContext
 
 from apps.core.graphql import limits
 from apps.core.graphql.errors import format_error, graphql_error
+from apps.core.graphql.execution import CrmExecutionContext
 
 logger = logging.getLogger("crm.graphql")
 
@@ -337,7 +337,7 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
                 context_value=context,
                 variable_values=variables,
                 operation_name=operation_name,
-                execution_context_class=DeferredExecutionContext,
+                execution_context_class=CrmExecutionContext,
             )
 
 

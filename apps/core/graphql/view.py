@@ -15,13 +15,13 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast, parse, validate
 from graphql.error import GraphQLSyntaxError
-from graphql_sync_dataloaders import DeferredExecutionContext
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from apps.core.graphql import limits
 from apps.core.graphql.errors import format_error, graphql_error
+from apps.core.graphql.execution import CrmExecutionContext
 from apps.core.graphql.persisted import resolve_query_text
 
 GRAPHIQL_CSP = (
@@ -42,7 +42,7 @@ def authenticate(request) -> None:
 @method_decorator(csrf_exempt, name="dispatch")
 class CrmGraphQLView(GraphQLView):
     graphiql = True
-    execution_context_class = DeferredExecutionContext
+    execution_context_class = CrmExecutionContext
 
     def dispatch(self, request, *args, **kwargs):
         try:

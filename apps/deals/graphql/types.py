@@ -2,6 +2,7 @@
 
 import graphene
 from django.utils import timezone
+from graphene_federation import key
 
 from apps.activities.graphql.dataloaders import ActivitiesByRelatedLoader, NextActivityLoader
 from apps.activities.graphql.filters import ActivityFilter, ActivitySortInput
@@ -10,6 +11,7 @@ from apps.core.graphql.connections import CrmConnection, PageRequest, connection
 from apps.core.graphql.dataloaders import load_record
 from apps.core.graphql.scalars import JSON, DateTime
 from apps.deals.graphql.filters import DealStatus
+from apps.deals.models import Deal as DealModel
 from apps.pipelines.choices import StageType
 from apps.users.graphql.types import UserType, load_user
 
@@ -32,11 +34,20 @@ def load_activities(info, related_type: str, record_id: str, arguments: dict):
     return loader.load(record_id)
 
 
+@key("id")
 class DealType(graphene.ObjectType):
     """An opportunity moving through a pipeline's stages."""
 
     class Meta:
         name = "Deal"
+        possible_types = (DealModel,)
+
+    def __resolve_reference(self, info, **kwargs):
+        """A federated gateway's reference `{__typename: "Deal", id}`, resolved to the record
+        (null when it does not exist or the caller may not read it)."""
+        from apps.deals.models import Deal
+
+        return load_record(info, Deal, self.id, resource="deals", select=("stage",))
 
     id = graphene.ID(required=True)
     title = graphene.String(required=True)

@@ -2,15 +2,17 @@
 
 import graphene
 from django.utils import timezone
+from graphene_federation import key
 
 from apps.activities.graphql.dataloaders import LastActivityLoader
 from apps.activities.graphql.types import Activity
 from apps.core.graphql.connections import CrmConnection
-from apps.core.graphql.dataloaders import DataLoader, group_by
+from apps.core.graphql.dataloaders import DataLoader, group_by, load_record
 from apps.core.graphql.scalars import JSON, DateTime
 from apps.deals.graphql.types import activities_field, load_activities
 from apps.leads.choices import LeadStatus as LeadStatusChoices
 from apps.leads.graphql.filters import LeadStatus
+from apps.leads.models import Lead as LeadModel
 from apps.users.graphql.types import UserType, load_user
 
 QUALIFIED_STATUSES = (LeadStatusChoices.QUALIFIED, LeadStatusChoices.CONVERTED)
@@ -65,11 +67,20 @@ class ScoreHistoryLoader(DataLoader):
         return [grouped.get(key, []) for key in keys]
 
 
+@key("id")
 class LeadType(graphene.ObjectType):
     """A prospect not yet qualified; converting it creates a contact, an account and a deal."""
 
     class Meta:
         name = "Lead"
+        possible_types = (LeadModel,)
+
+    def __resolve_reference(self, info, **kwargs):
+        """A federated gateway's reference `{__typename: "Lead", id}`, resolved to the record
+        (null when it does not exist or the caller may not read it)."""
+        from apps.leads.models import Lead
+
+        return load_record(info, Lead, self.id, resource="leads", select=())
 
     id = graphene.ID(required=True)
     first_name = graphene.String(required=True)

@@ -1,15 +1,18 @@
 """`Pipeline` and `PipelineStage`."""
 
 import graphene
+from graphene_federation import key
 
 from apps.activities.graphql.types import AutomationRule
 from apps.core.graphql.connections import connection_field
 from apps.core.graphql.dataloaders import load_page
+from apps.core.graphql.permissions import require
 from apps.core.graphql.scalars import DateTime
 from apps.deals.graphql.dataloaders import DealPageLoader
 from apps.deals.graphql.filters import DealFilter, DealSortInput
 from apps.deals.graphql.types import DealConnection
 from apps.pipelines.graphql.dataloaders import StagesByPipelineLoader
+from apps.pipelines.models import Pipeline as PipelineModel
 
 
 def deals_field(description: str):
@@ -38,11 +41,20 @@ class PipelineStageType(graphene.ObjectType):
         return load_page(info, DealPageLoader, "stage_id", stage.pk, arguments)
 
 
+@key("id")
 class PipelineType(graphene.ObjectType):
     """The stages deals move through, in order."""
 
     class Meta:
         name = "Pipeline"
+        possible_types = (PipelineModel,)
+
+    def __resolve_reference(self, info, **kwargs):
+        """A federated gateway's reference `{__typename: "Pipeline", id}`, resolved to the record."""
+        from apps.pipelines.graphql.dataloaders import PipelineByIdLoader
+
+        require(info, "pipelines:read")
+        return PipelineByIdLoader.for_request(info).load(self.id)
 
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
