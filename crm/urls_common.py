@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
 from apps.core.permissions import PUBLIC
+from apps.identity.views import jwks_view
 
 
 class PublicSchemaView(SpectacularAPIView):
@@ -18,6 +19,7 @@ class PublicSwaggerView(SpectacularSwaggerView):
 common_urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path(".well-known/jwks.json", jwks_view, name="jwks"),  # one key set for the whole platform
     path("v1/schema", PublicSchemaView.as_view(), name="schema"),
     path("v1/docs", PublicSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -157,3 +157,19 @@ def live_server_url(django_db_setup, django_db_blocker) -> Iterator[str]:
 @pytest.fixture
 def public_schema_name() -> str:
     return get_public_schema_name()
+
+
+@pytest.fixture
+def bearer(tenant):
+    """Mints a real RS256 access token (stored, revocable) for a user of the active tenant.
+
+    def test_x(api, make_user, bearer):
+        rep = make_user(roles=["sales_rep"])
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(rep)}")
+    """
+    from apps.identity.tokens import access_token_issue
+
+    def mint(user, scopes: list[str] | None = None) -> str:
+        return access_token_issue(user=user, scopes=scopes)
+
+    return mint

@@ -41,6 +41,17 @@ class TenantSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_authenticated
 
+    def get_urls(self):
+        from django.urls import path
+
+        from apps.console.kanban import board_move_view, board_view
+
+        return [
+            path("deals/board/", self.admin_view(board_view), name="deals_board"),
+            path("deals/board/<str:deal_id>/move/", self.admin_view(board_move_view), name="deals_board_move"),
+            *super().get_urls(),
+        ]
+
     def each_context(self, request: HttpRequest) -> dict:
         context = super().each_context(request)
         tenant = getattr(request, "tenant", None)

@@ -75,6 +75,9 @@ def grants_cover(grants: Iterable[str], requested: Iterable[str]) -> list[str]:
     grants = list(grants)
     missing = []
     for item in requested:
+        if item == "*" and "*" not in grants:  # system-wide: above any tenant's grant
+            missing.append(item)
+            continue
         pattern, scope = _split(item)
         scope_held = grant_scope(grants, ":".join(pattern))
         if scope_held is None or SCOPE_RANK[scope_held] < SCOPE_RANK[scope]:
@@ -154,3 +157,22 @@ class DeclaredPermission(BasePermission):
         request.permission_scope = scope
         request.required_permission = required
         return True
+
+
+def grants_within(grants: Iterable[str], scopes: Iterable[str]) -> list[str]:
+    """What `grants` allow inside the requested `scopes`: a token's effective permissions.
+
+    Each scope the grants allow is kept, narrowed to the scope the grants give it
+    (`contacts:write` ∩ a sales rep's `contacts:write:own` → `contacts:write:own`); a grant the
+    scopes cover entirely (`reports:sales:*` inside `*`) is kept as it is.
+    """
+    grants, scopes = list(grants), list(scopes)
+    effective: dict[str, None] = {}
+    for grant in grants:
+        if not grants_cover(scopes, [grant]):
+            effective[grant] = None
+    for scope in scopes:
+        held = grant_scope(grants, scope)
+        if held is not None and grant_scope(effective, scope) != held:
+            effective[scope if held == "tenant" else f"{scope}:{held}"] = None
+    return list(effective)

@@ -29,3 +29,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://localhost:8000,h
 
 CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", False)
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
+
+# Proxies whose X-Forwarded-For is believed (CIDRs); any other peer's header is ignored.
+CRM_TRUSTED_PROXIES = env_list("CRM_TRUSTED_PROXIES", "")

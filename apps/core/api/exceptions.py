@@ -86,7 +86,11 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
         wait = int(exc.wait or 60)
         headers["Retry-After"] = str(wait)
         return Response(
-            _error("RATE_LIMIT_EXCEEDED", f"Rate limit exceeded. Try again in {wait} seconds."),
+            _error(
+                "RATE_LIMIT_EXCEEDED",
+                f"Rate limit exceeded. Try again in {wait} seconds.",
+                details=getattr(exc, "details", None),
+            ),
             status=429,
             headers=headers,
         )

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from apps.core.api.sorting import SortOrderFilter
 from apps.core.permissions import caller_grants, grant_scope, permission_denied_details
 from apps.core.scoping import record_in_scope, scope_queryset
+from apps.core.security_hooks import record_resource_access_denied
 
 
 class CrmViewSet(viewsets.ModelViewSet):
@@ -43,6 +44,7 @@ class CrmViewSet(viewsets.ModelViewSet):
     def check_object_permissions(self, request, obj) -> None:
         super().check_object_permissions(request, obj)
         if self.owner_field and not record_in_scope(obj, request.user, self.scope(), self.owner_field):
+            record_resource_access_denied(request, obj)
             denied = PermissionDenied("Insufficient permissions")
             denied.details = permission_denied_details(request, getattr(request, "required_permission", ""))
             raise denied

@@ -1,13 +1,21 @@
 """`/v1/users`, `/v1/roles`, `/v1/teams`, `/v1/departments`: tenant admins manage their people."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from rest_framework import status
 from rest_framework.response import Response
 
 from apps.core.api.viewsets import CrmViewSet
+from apps.core.permissions import caller_grants
+from apps.security.services import role_escalation_guard
 from apps.users import services
 from apps.users.api.serializers import DepartmentSerializer, RoleSerializer, TeamSerializer, UserSerializer
 from apps.users.models import Department, Role, Team, User
+
+
+def _guard_roles(request, names: list[str], target: str) -> None:
+    """Nobody hands out roles carrying permissions they do not hold themselves."""
+    permissions = [perm for role in services.roles_by_names(names) for perm in role.permissions]
+    role_escalation_guard(request=request, grants=caller_grants(request), requested=permissions, target=target)
 
 
 class UserViewSet(CrmViewSet):
@@ -20,10 +28,22 @@ class UserViewSet(CrmViewSet):
     search_fields = ["email", "first_name", "last_name"]
     filterset_fields = ["team", "department", "is_active"]
 
+    def get_queryset(self):
+        """A `users:team:read` caller sees their team; `:department` their department; `:own` themself."""
+        queryset = super().get_queryset()
+        me, scope = self.request.user, self.read_scope()
+        if scope == "tenant" or not me.is_authenticated:
+            return queryset
+        same = {"team": "team_id", "department": "department_id"}.get(scope)
+        if same and getattr(me, same):
+            return queryset.filter(Q(**{same: getattr(me, same)}) | Q(pk=me.pk))
+        return queryset.filter(pk=me.pk)
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        _guard_roles(request, data.get("roles", []), target="user")
         user = services.user_create(
             email=data["email"],
             password=data["password"],
@@ -39,6 +59,8 @@ class UserViewSet(CrmViewSet):
         user = self.get_object()
         serializer = self.get_serializer(user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        if "roles" in serializer.validated_data:
+            _guard_roles(request, serializer.validated_data["roles"], target=user.pk)
         user = services.user_update(user=user, data=serializer.validated_data)
         return Response(self.get_serializer(user).data)
 
@@ -58,6 +80,12 @@ class RoleViewSet(CrmViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        role_escalation_guard(
+            request=request,
+            grants=caller_grants(request),
+            requested=serializer.validated_data["permissions"],
+            target="role",
+        )
         role = services.role_create(**serializer.validated_data)
         return Response(self.get_serializer(role).data, status=status.HTTP_201_CREATED)
 
@@ -65,6 +93,13 @@ class RoleViewSet(CrmViewSet):
         role = self.get_object()
         serializer = self.get_serializer(role, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        if "permissions" in serializer.validated_data:
+            role_escalation_guard(
+                request=request,
+                grants=caller_grants(request),
+                requested=serializer.validated_data["permissions"],
+                target=role.pk,
+            )
         role = services.role_update(role=role, data=serializer.validated_data)
         return Response(self.get_serializer(role).data)
 

@@ -1,0 +1,88 @@
+"""The design's rate limits: tiers, per-endpoint limits, tenant multiplier, headers, 429 body."""
+
+import pytest
+
+from apps.security.models import SecurityEvent
+from apps.security.services import security_config_update
+
+SMALL = {
+    "authenticated_user": {"minute": 3, "hour": 100, "day": 1000, "burst": 50},
+    "api_integration": {"minute": 5000, "hour": 50000, "day": 500000, "burst": 100},
+}
+
+
+@pytest.fixture
+def small_limits(settings):
+    settings.CRM_RATE_LIMIT_TIERS = SMALL
+    return settings
+
+
+@pytest.fixture
+def rep_api(api, make_user):
+    api.force_authenticate(make_user(roles=["tenant_admin"], first_name="Rate"))
+    return api
+
+
+def test_every_api_answer_carries_rate_limit_headers(admin_api):
+    response = admin_api.get("/v1/teams")
+    assert response["X-RateLimit-Limit"] == "1000"
+    assert int(response["X-RateLimit-Remaining"]) < 1000
+    assert int(response["X-RateLimit-Reset"]) > 1_700_000_000
+
+
+def test_over_the_minute_limit_answers_429_with_the_designs_body(small_limits, rep_api):
+    remaining = [rep_api.get("/v1/teams")["X-RateLimit-Remaining"] for _ in range(3)]
+    assert remaining == ["2", "1", "0"]
+    refused = rep_api.get("/v1/teams")
+    assert refused.status_code == 429
+    assert refused["X-RateLimit-Limit"] == "3"
+    assert refused["X-RateLimit-Remaining"] == "0"
+    assert int(refused["Retry-After"]) >= 1
+    assert refused["X-RateLimit-Retry-After"] == refused["Retry-After"]
+    error = refused.json()["error"]
+    assert error["code"] == "RATE_LIMIT_EXCEEDED"
+    assert error["message"] == f"Rate limit exceeded. Try again in {refused['Retry-After']} seconds."
+    assert error["details"] == {"limit": 3, "window": "1 minute", "retry_after": int(refused["Retry-After"])}
+    rep_api.get("/v1/teams")
+    assert SecurityEvent.objects.filter(event_type="rate_limit_exceeded").count() == 1
+
+
+def test_burst_limit_refuses_many_calls_in_one_second(settings, rep_api):
+    settings.CRM_RATE_LIMIT_TIERS = {"authenticated_user": {"minute": 100, "hour": 100, "day": 100, "burst": 1}}
+    statuses = [rep_api.get("/v1/teams").status_code for _ in range(5)]
+    assert 429 in statuses
+    refused = next(r for r in [rep_api.get("/v1/teams") for _ in range(3)] if r.status_code == 429)
+    assert refused.json()["error"]["details"]["window"] == "1 second"
+
+
+def test_expensive_endpoint_has_its_own_limit(settings, rep_api):
+    settings.CRM_RATE_LIMIT_ENDPOINTS = [(r"^/v1/teams/?$", 2)]
+    assert rep_api.get("/v1/teams")["X-RateLimit-Limit"] == "2"
+    assert rep_api.get("/v1/teams").status_code == 200
+    assert rep_api.get("/v1/teams").status_code == 429
+    assert rep_api.get("/v1/roles").status_code == 200  # other endpoints keep the tier's limit
+
+
+def test_design_endpoint_limits_are_the_defaults():
+    from apps.security.ratelimit import endpoint_limit
+
+    assert endpoint_limit("/v1/contacts/search")[1] == 100
+    assert endpoint_limit("/v1/deals/forecast")[1] == 50
+    assert endpoint_limit("/v1/reports/pipeline")[1] == 20
+    assert endpoint_limit("/v1/export/contacts")[1] == 10
+    assert endpoint_limit("/v1/bulk/contacts/export")[1] == 10
+    assert endpoint_limit("/v1/contacts") is None
+
+
+def test_tenant_multiplier_scales_the_limits(small_limits, rep_api):
+    security_config_update(sections={"api_security": {"rate_limit_multiplier": 2.0}})
+    assert rep_api.get("/v1/teams")["X-RateLimit-Limit"] == "6"
+
+
+def test_limits_are_counted_per_caller(small_limits, api, make_user):
+    first, second = make_user(roles=["tenant_admin"]), make_user(roles=["tenant_admin"])
+    api.force_authenticate(first)
+    for _ in range(4):
+        api.get("/v1/teams")
+    api.force_authenticate(second)
+    assert api.get("/v1/teams").status_code == 200
