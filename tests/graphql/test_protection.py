@@ -142,3 +142,25 @@ def test_graphiql_is_served_to_browsers(admin_api):
 def test_queries_may_be_sent_with_get(admin_api):
     response = admin_api.get("/graphql", {"query": "{ apiVersion }"}, HTTP_ACCEPT="application/json")
     assert response.json() == {"data": {"apiVersion": "1.0"}}
+
+
+def test_bearer_tokens_authenticate_as_they_do_for_rest(api, make_user, bearer):
+    rep = make_user(roles=["sales_rep"])
+    data.make_deal(title="Visible")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(rep)}")
+    body = api.post("/graphql", {"query": "{ deals { totalCount } }"}, format="json").json()
+    assert body == {"data": {"deals": {"totalCount": 1}}}
+    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    refused = api.post("/graphql", {"query": "{ deals { totalCount } }"}, format="json")
+    assert refused.status_code == 401
+    assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHORIZED"
+
+
+def test_graphql_calls_count_against_the_rate_limit(api, make_user, bearer, settings):
+    settings.CRM_RATE_LIMIT_TIERS = {"authenticated_user": {"minute": 2}}
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(make_user(roles=['sales_rep']))}")
+    answers = [api.post("/graphql", {"query": "{ apiVersion }"}, format="json") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert answers[2].json()["errors"][0]["extensions"]["code"] == "RATE_LIMIT_EXCEEDED"
+    assert answers[2]["Retry-After"]
+    assert answers[0]["X-RateLimit-Limit"] == "2"

@@ -113,3 +113,31 @@ def test_deal_updated_reaches_a_subscriber_filtered_by_pipeline(live_server_url)
         await socket.close()
 
     asyncio.run(scenario())
+
+
+def test_connection_init_authenticates_with_a_bearer_token_and_tenant(live_server_url):
+    def mint():
+        from apps.identity.tokens import access_token_issue
+        from apps.users.models import User
+
+        return access_token_issue(user=User.objects.get(email=f"admin@{LIVE_TENANT}.test"))
+
+    token = committed(mint)
+
+    async def scenario():
+        socket = await GraphQLSocket.open(
+            live_server_url, init_payload={"authorization": f"Bearer {token}", "tenantId": LIVE_TENANT}
+        )
+        assert await socket.receive() == {"type": "connection_ack"}
+        await socket.subscribe("q", "{ apiVersion }")
+        assert await socket.receive() == {"type": "next", "id": "q", "payload": {"data": {"apiVersion": "1.0"}}}
+        assert await socket.receive() == {"type": "complete", "id": "q"}
+        await socket.close()
+        refused = await GraphQLSocket.open(
+            live_server_url, init_payload={"authorization": "Bearer forged", "tenantId": LIVE_TENANT}
+        )
+        with pytest.raises(Exception) as closed:
+            await refused.receive()
+        assert "4403" in str(closed.value)
+
+    asyncio.run(scenario())

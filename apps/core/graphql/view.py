@@ -31,12 +31,33 @@ GRAPHIQL_CSP = (
 )
 
 
-def authenticate(request) -> None:
+def authenticate(request) -> Request:
     """Sets `request.user` and `request.auth` with REST's authentication classes (session, JWT
-    bearer tokens, API keys: whatever `DEFAULT_AUTHENTICATION_CLASSES` lists)."""
+    bearer tokens, API keys: whatever `DEFAULT_AUTHENTICATION_CLASSES` lists), then counts the
+    call against the caller's rate limits as every REST call is (429 when over)."""
     drf_request = Request(request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES])
     request.user = drf_request.user
     request.auth = drf_request.auth
+    from apps.security.ratelimit import RateLimitGate
+
+    RateLimitGate().has_permission(drf_request, None)
+    return drf_request
+
+
+REFUSAL_CODES = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 429: "RATE_LIMIT_EXCEEDED"}
+
+
+def refusal(failure: APIException) -> HttpResponse:
+    """A request refused before any operation ran, as a GraphQL error body with REST's status."""
+    extensions = {"code": REFUSAL_CODES.get(failure.status_code, "BAD_REQUEST")}
+    extensions.update(getattr(failure, "details", None) or {})
+    body = {"errors": [{"message": str(failure.detail), "extensions": extensions}]}
+    response = HttpResponse(json.dumps(body), status=failure.status_code, content_type="application/json")
+    if getattr(failure, "auth_header", None):
+        response["WWW-Authenticate"] = failure.auth_header
+    if getattr(failure, "wait", None):
+        response["Retry-After"] = str(int(failure.wait))
+    return response
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -48,9 +69,7 @@ class CrmGraphQLView(GraphQLView):
         try:
             authenticate(request)
         except APIException as failure:
-            code = "UNAUTHORIZED" if failure.status_code == 401 else "FORBIDDEN"
-            body = {"errors": [{"message": str(failure.detail), "extensions": {"code": code}}]}
-            return HttpResponse(json.dumps(body), status=failure.status_code, content_type="application/json")
+            return refusal(failure)
         response = super().dispatch(request, *args, **kwargs)
         if response.get("Content-Type", "").startswith("text/html"):
             response["Content-Security-Policy"] = GRAPHIQL_CSP
