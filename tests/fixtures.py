@@ -44,6 +44,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 admin_password=ADMIN_PASSWORD,
             )
         connection.set_schema_to_public()
+    yield
+    # Servers and workers started for end-to-end tests may still hold connections while they
+    # shut down; the test database can only be dropped once they are gone.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def _enter(slug: str) -> Tenant:

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django_ratelimit.core import get_usage
+from django_tenants.utils import get_public_schema_name
 
 from apps.security.choices import SecurityEventType
 from apps.security.services import cache_namespace, security_config_get, security_event_record
@@ -44,8 +46,13 @@ class LockoutModelBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def _in_tenant() -> bool:
+    """Operators sign in on the public schema, which has no tenant security tables."""
+    return connection.schema_name != get_public_schema_name()
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    if request is None:
+    if request is None or not _in_tenant():
         return
     email = str(credentials.get("username") or credentials.get("email") or "")
     failures = _failures(request, email, increment=True) if email else 0
@@ -75,7 +82,7 @@ def _web_sessions_trim(request, user, keep: int) -> None:
 
 
 def on_logged_in(sender, request, user, **kwargs) -> None:
-    if request is None:
+    if request is None or not _in_tenant():
         return
     config = security_config_get()["session_config"]
     if hasattr(request, "session"):
@@ -86,7 +93,7 @@ def on_logged_in(sender, request, user, **kwargs) -> None:
 
 
 def on_logged_out(sender, request, user, **kwargs) -> None:
-    if user is not None:
+    if user is not None and _in_tenant():
         security_event_record(
             event_type=SecurityEventType.LOGOUT, request=request, actor_id=user.pk, details={"kind": "session"}
         )
