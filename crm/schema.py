@@ -12,6 +12,7 @@ from apps.deals.graphql.subscriptions import DealSubscriptions
 from apps.leads.graphql.queries import LeadQueries
 from apps.leads.graphql.subscriptions import LeadSubscriptions
 from apps.pipelines.graphql.queries import PipelineQueries
+from apps.reports.graphql.gateway import GatewayQueries
 
 
 class Query(
@@ -21,6 +22,7 @@ class Query(
     AccountQueries,
     ActivityQueries,
     PipelineQueries,
+    GatewayQueries,
     graphene.ObjectType,
 ):
     """Read the CRM: records by id, filtered and paged lists, and reports."""

@@ -172,3 +172,24 @@ def test_pipeline_and_pipelines(gql):
     assert result["pipeline"]["deals"] == {"totalCount": 1}
     assert {"id": pipeline.pk, "isDefault": True} in result["pipelines"]
     assert result["apiVersion"] == "1.0"
+
+
+def test_customer_overview_of_a_contact_and_of_an_account(gql):
+    account = data.make_account(name="Umbrella")
+    contact = data.make_contact(first_name="Ada", account=account)
+    data.make_deal(contact=contact, account=account, value=300)
+    data.make_deal(contact=contact, value=100, stage_slug="closed_lost")
+    comm = data.make_communication(contact, subject="Hi")
+    query = """query($id: ID!) { customerOverview(customerId: $id) {
+      contact { firstName } account { name } deals { value } totalValue lastInteraction
+      activities { ... on Communication { subject } } } }"""
+    overview = _ok(gql(query, {"id": contact.pk}))["customerOverview"]
+    assert overview["contact"] == {"firstName": "Ada"}
+    assert overview["account"] == {"name": "Umbrella"}
+    assert sorted(deal["value"] for deal in overview["deals"]) == [100.0, 300.0]
+    assert overview["totalValue"] == 300.0
+    assert overview["lastInteraction"] == comm.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert overview["activities"] == [{"subject": "Hi"}]
+    by_account = _ok(gql(query, {"id": account.pk}))["customerOverview"]
+    assert by_account["contact"] is None and by_account["totalValue"] == 300.0
+    assert _ok(gql(query, {"id": "contact_nobody"})) == {"customerOverview": None}
