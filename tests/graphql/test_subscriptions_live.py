@@ -25,7 +25,9 @@ subscription DealUpdates($pipelineId: ID) {
 
 def publish(event: dict) -> None:
     """What the events module does with a committed event."""
-    async_to_sync(get_channel_layer().group_send)(events_group(LIVE_TENANT), {"type": "crm.event", "event": event})
+    resource = {"deal": "deals", "lead": "leads"}.get(event["event_type"].split(".")[0], "activities")
+    group = events_group(LIVE_TENANT, resource)
+    async_to_sync(get_channel_layer().group_send)(group, {"type": "crm.event", "event": event})
 
 
 def test_socket_acknowledges_a_signed_in_session_and_answers_ping(live_server_url):

@@ -12,7 +12,9 @@ signed-in browser is used. `tenantId` must name the tenant the socket was routed
 or `?tenant_id=` already did).
 
 Events come from the platform's event stream: the events module publishes each committed event
-to the Channels group `events.<tenant>` as `{"type": "crm.event", "event": <event object>}`.
+to the Channels group `events.<tenant>.<resource>` (`events.acme.deals`) as
+`{"type": "crm.event", "event": <event object>}`; a socket joins the groups of the resources
+subscriptions are about.
 Each subscription field's `subscribe_*` picks the event types it cares about; each event then
 runs the subscription's selection set in the database thread, with the same permission checks
 and loaders as queries. A field that resolves to null (an event the subscriber may not see, or
@@ -50,9 +52,13 @@ INIT_TIMEOUT_SECONDS = 10
 QUEUE_SIZE = 1000
 
 
-def events_group(schema_name: str) -> str:
-    """The Channels group the events module publishes a tenant's committed events to."""
-    return f"events.{schema_name}"
+# The resources whose events feed subscriptions (deals, activities, leads, pipelines).
+SUBSCRIBED_RESOURCES = ("deals", "activities", "leads", "pipelines")
+
+
+def events_group(schema_name: str, resource: str) -> str:
+    """The Channels group the events module publishes a tenant's events of one resource to."""
+    return f"events.{schema_name}.{resource}"
 
 
 class SubscriptionContext:
@@ -137,7 +143,7 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
         await self.accept(subprotocol=PROTOCOL)
         self.context: SubscriptionContext | None = None
         self.tenant = self.scope.get("tenant")
-        self.group: str | None = None
+        self.groups_joined: list[str] = []
         self.operations: dict[str, asyncio.Task] = {}
         self.queues: dict[str, asyncio.Queue] = {}
         self.init_received = False
@@ -153,8 +159,8 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
             timer.cancel()
         for task in list(getattr(self, "operations", {}).values()):
             task.cancel()
-        if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
@@ -209,8 +215,10 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.context = SubscriptionContext(user, auth, grants)
-        self.group = events_group(self.tenant.schema_name)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        for resource in SUBSCRIBED_RESOURCES:
+            group = events_group(self.tenant.schema_name, resource)
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
         await self.send_json({"type": "connection_ack"})
 
     async def _subscribe(self, message: dict) -> None:
