@@ -1,6 +1,7 @@
 """Records for GraphQL tests, written straight to the models (the services' own tests cover them)."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
@@ -37,7 +38,7 @@ def make_account(owner=None, **fields) -> Account:
 def make_contact(owner=None, **fields) -> Contact:
     fields.setdefault("first_name", "John")
     fields.setdefault("last_name", "Doe")
-    fields.setdefault("email", "john.doe@enterprise.com")
+    fields.setdefault("email", f"john.doe.{uuid.uuid4().hex[:8]}@enterprise.com")  # emails are unique
     fields.setdefault("company", "Enterprise Inc")
     return Contact.objects.create(owner=owner, **fields)
 
@@ -56,7 +57,7 @@ def make_deal(owner=None, *, stage_slug: str = "qualification", **fields) -> Dea
 def make_lead(owner=None, **fields) -> Lead:
     fields.setdefault("first_name", "Jane")
     fields.setdefault("last_name", "Smith")
-    fields.setdefault("email", "jane.smith@prospect.com")
+    fields.setdefault("email", f"jane.smith.{uuid.uuid4().hex[:8]}@prospect.com")
     fields.setdefault("source", "website")
     return Lead.objects.create(owner=owner, **fields)
 

@@ -67,6 +67,12 @@ class GraphQLSocket:
     async def close(self) -> None:
         await self.socket.close()
 
+    async def __aenter__(self) -> "GraphQLSocket":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()  # even when an assertion failed: the server must not wait for us
+
 
 def cookie_header(client) -> str:
     return "; ".join(f"{name}={value}" for name, value in client.cookies.items())

@@ -164,3 +164,19 @@ def test_graphql_calls_count_against_the_rate_limit(api, make_user, bearer, sett
     assert answers[2].json()["errors"][0]["extensions"]["code"] == "RATE_LIMIT_EXCEEDED"
     assert answers[2]["Retry-After"]
     assert answers[0]["X-RateLimit-Limit"] == "2"
+
+
+def test_persisted_queries_are_registered_per_tenant(gql, tenant):
+    from rest_framework.test import APIClient
+
+    from apps.users.models import User
+
+    query = f"# {uuid.uuid4()}\n{{ apiVersion }}"
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(query.encode()).hexdigest()}}
+    assert gql(query, extensions=extensions, status=200) == {"data": {"apiVersion": "1.0"}}
+    in_tenant("globex")
+    globex = APIClient(HTTP_X_TENANT_ID="globex")
+    globex.force_authenticate(User.objects.get(email="admin@globex.test"))
+    body = globex.post("/graphql", {"query": None, "extensions": extensions}, format="json").json()
+    assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    in_tenant("acme")

@@ -35,11 +35,10 @@ def test_socket_acknowledges_a_signed_in_session_and_answers_ping(live_server_ur
         cookies = cookie_header(client)
 
     async def scenario():
-        socket = await GraphQLSocket.open(live_server_url, cookies=cookies)
-        assert await socket.receive() == {"type": "connection_ack"}
-        await socket.send({"type": "ping"})
-        assert await socket.receive() == {"type": "pong"}
-        await socket.close()
+        async with await GraphQLSocket.open(live_server_url, cookies=cookies) as socket:
+            assert await socket.receive() == {"type": "connection_ack"}
+            await socket.send({"type": "ping"})
+            assert await socket.receive() == {"type": "pong"}
 
     asyncio.run(scenario())
 
@@ -81,38 +80,37 @@ def test_deal_updated_reaches_a_subscriber_filtered_by_pipeline(live_server_url)
         cookies = cookie_header(client)
 
     async def scenario():
-        socket = await GraphQLSocket.open(live_server_url, cookies=cookies)
-        assert (await socket.receive())["type"] == "connection_ack"
-        await socket.subscribe("other", DEAL_UPDATED, {"pipelineId": "pipe_elsewhere"})
-        await socket.subscribe("mine", DEAL_UPDATED, {"pipelineId": pipeline_id})
-        await asyncio.sleep(0.3)
-        await asyncio.to_thread(
-            publish,
-            {
-                "event_id": "evt_test",
-                "event_type": "deal.updated",
-                "timestamp": "2025-01-24T10:30:00Z",
-                "tenant_id": LIVE_TENANT,
-                "data": {"deal": {"id": deal_id}},
-            },
-        )
-        message = await socket.receive()
-        assert message == {
-            "type": "next",
-            "id": "mine",
-            "payload": {
-                "data": {
-                    "dealUpdated": {
-                        "id": deal_id,
-                        "title": "Live deal",
-                        "stage": "qualification",
-                        "contact": {"fullName": "Sub Scriber"},
+        async with await GraphQLSocket.open(live_server_url, cookies=cookies) as socket:
+            assert (await socket.receive())["type"] == "connection_ack"
+            await socket.subscribe("other", DEAL_UPDATED, {"pipelineId": "pipe_elsewhere"})
+            await socket.subscribe("mine", DEAL_UPDATED, {"pipelineId": pipeline_id})
+            await asyncio.sleep(0.3)
+            await asyncio.to_thread(
+                publish,
+                {
+                    "event_id": "evt_test",
+                    "event_type": "deal.updated",
+                    "timestamp": "2025-01-24T10:30:00Z",
+                    "tenant_id": LIVE_TENANT,
+                    "data": {"deal": {"id": deal_id}},
+                },
+            )
+            message = await socket.receive()
+            assert message == {
+                "type": "next",
+                "id": "mine",
+                "payload": {
+                    "data": {
+                        "dealUpdated": {
+                            "id": deal_id,
+                            "title": "Live deal",
+                            "stage": "qualification",
+                            "contact": {"fullName": "Sub Scriber"},
+                        }
                     }
-                }
-            },
-        }
-        await socket.send({"type": "complete", "id": "mine"})
-        await socket.close()
+                },
+            }
+            await socket.send({"type": "complete", "id": "mine"})
 
     asyncio.run(scenario())
 

@@ -21,7 +21,7 @@ class Address(graphene.ObjectType):
     street = graphene.String()
     city = graphene.String()
     state = graphene.String()
-    postal_code = graphene.String()
+    zip_code = graphene.String()
     country = graphene.String()
 
     @staticmethod
@@ -32,9 +32,19 @@ class Address(graphene.ObjectType):
             street=value.get("street"),
             city=value.get("city"),
             state=value.get("state"),
-            postal_code=value.get("postalCode") or value.get("zipCode") or value.get("zip"),
+            zip_code=value.get("zipCode") or value.get("postalCode"),
             country=value.get("country"),
         )
+
+
+class AddressInput(graphene.InputObjectType):
+    """A postal address."""
+
+    street = graphene.String()
+    city = graphene.String()
+    state = graphene.String()
+    zip_code = graphene.String()
+    country = graphene.String()
 
 
 @key("id")

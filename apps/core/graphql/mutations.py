@@ -22,6 +22,7 @@ from django.db import transaction
 
 from apps.core.errors import DomainError, Forbidden, ValidationFailed
 from apps.core.graphql.errors import graphql_error
+from apps.core.graphql.permissions import caller
 
 
 class MutationError(graphene.ObjectType):
@@ -65,6 +66,7 @@ class CrmMutation(graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info, **arguments):
+        caller(info)
         try:
             with transaction.atomic():
                 return cls.perform(info, **arguments)
@@ -74,3 +76,54 @@ class CrmMutation(graphene.Mutation):
             return cls._meta.output(errors=payload_errors(failure))
         except DomainError as failure:
             return cls._meta.output(errors=payload_errors(failure))
+
+
+def rest_body(value):
+    """A GraphQL input as the design's REST body: camelCase keys, enum values, JSON as given."""
+    from graphene.types.inputobjecttype import InputObjectTypeContainer
+    from graphene.utils.str_converters import to_camel_case
+
+    if isinstance(value, InputObjectTypeContainer):
+        return {to_camel_case(key.rstrip("_")): rest_body(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rest_body(item) for item in value]
+    return getattr(value, "value", value)
+
+
+class RestMutation(CrmMutation):
+    """A mutation that is a REST action: `rest_request` names it, `payload` reads its answer.
+
+    See `apps.core.graphql.rest_bridge` for why mutations run REST's actions in-process."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def rest_request(cls, **arguments) -> tuple[str, str, dict | None]:
+        raise NotImplementedError
+
+    @classmethod
+    def payload(cls, info, data, **arguments):
+        raise NotImplementedError
+
+    @classmethod
+    def perform(cls, info, **arguments):
+        from apps.core.graphql.rest_bridge import rest_call
+
+        method, path, body = cls.rest_request(**arguments)
+        return cls.payload(info, rest_call(info, method, path, body), **arguments)
+
+
+def record_payload(payload_type, field: str, queryset, data):
+    """`payload_type(<field>=record)` for the record REST answered (by its id)."""
+    return payload_type(**{field: queryset.get(pk=data["id"])})
+
+
+class DeletePayload(Payload):
+    """What a delete answers: the id and `deleted: true`."""
+
+    id = graphene.ID()
+    deleted = graphene.Boolean(required=True)
+
+    def resolve_deleted(root, info) -> bool:
+        return bool(root.deleted)

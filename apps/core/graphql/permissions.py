@@ -63,3 +63,14 @@ def can_write(info, resource: str, record=None, *, verb: str = "write", owner_fi
     scope = require(info, f"{resource}:{verb}")
     if record is not None and not record_in_scope(record, info.context.user, scope, owner_field):
         raise forbidden(f"{resource}:{verb}", caller_grants(info.context))
+
+
+def require_any(info, *alternatives: str) -> str:
+    """The widest scope in which the caller holds one of `alternatives`; FORBIDDEN naming the
+    first when they hold none (as REST's `widest_held`)."""
+    from apps.core.permissions import SCOPE_RANK
+
+    scopes = [scope for scope in (granted_scope(info, required) for required in alternatives) if scope]
+    if not scopes:
+        return require(info, alternatives[0])
+    return max(scopes, key=SCOPE_RANK.__getitem__)

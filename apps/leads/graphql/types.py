@@ -31,6 +31,8 @@ def scoring_factors(raw) -> list[ScoringFactor]:
     for item in raw or []:
         if isinstance(item, dict):
             out.append(ScoringFactor(factor=item.get("factor"), points=item.get("points"), reason=item.get("reason")))
+        elif isinstance(item, str):  # the REST body may list factors by name alone
+            out.append(ScoringFactor(factor=item))
     return out
 
 

@@ -6,7 +6,7 @@ from graphene_federation import key
 from apps.activities.graphql.types import AutomationRule
 from apps.core.graphql.connections import connection_field
 from apps.core.graphql.dataloaders import load_page
-from apps.core.graphql.permissions import require
+from apps.core.graphql.permissions import require_any
 from apps.core.graphql.scalars import DateTime
 from apps.deals.graphql.dataloaders import DealPageLoader
 from apps.deals.graphql.filters import DealFilter, DealSortInput
@@ -52,8 +52,9 @@ class PipelineType(graphene.ObjectType):
     def __resolve_reference(self, info, **kwargs):
         """A federated gateway's reference `{__typename: "Pipeline", id}`, resolved to the record."""
         from apps.pipelines.graphql.dataloaders import PipelineByIdLoader
+        from apps.pipelines.graphql.queries import PIPELINE_READERS
 
-        require(info, "pipelines:read")
+        require_any(info, *PIPELINE_READERS)
         return PipelineByIdLoader.for_request(info).load(self.id)
 
     id = graphene.ID(required=True)
