@@ -1,6 +1,7 @@
 """Routes both the public host and tenant hosts serve: health, OpenAPI, Django's error pages."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.core import views as core_views
@@ -17,6 +18,7 @@ class PublicSwaggerView(SpectacularSwaggerView):
 
 
 common_urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path(".well-known/jwks.json", jwks_view, name="jwks"),  # one key set for the whole platform

@@ -37,9 +37,15 @@ class TenantSite(admin.AdminSite):
     site_title = "CRM"
     index_title = "Dashboard"
     login_form = TenantLoginForm
+    index_template = "console/dashboard.html"
 
     def has_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_authenticated
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None):
+        from apps.console.dashboard import dashboard_context
+
+        return super().index(request, {**dashboard_context(request), **(extra_context or {})})
 
     def get_urls(self):
         from django.urls import path

@@ -1,5 +1,7 @@
 """Django core: apps, middleware, templates, static files, i18n."""
 
+import warnings
+
 from crm.settings.env import BASE_DIR, VAR_DIR, env, env_bool, env_list
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me-in-production-0123456789")
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "apps.tenants.middleware.TenantRoutingMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     "apps.security.ratelimit.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +112,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Static files are served by the ASGI app itself (WhiteNoise): straight from the apps' and
+# static/ folders in development and tests; production runs `collectstatic` and sets this off.
+WHITENOISE_USE_FINDERS = env_bool("CRM_STATIC_FROM_FINDERS", True)
+WHITENOISE_AUTOREFRESH = DEBUG
+# Until `collectstatic` has run, STATIC_ROOT does not exist; files then come from the finders.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
