@@ -54,3 +54,31 @@ def test_complex_deals_query_costs_a_constant_number_of_queries(gql, api, make_u
     assert all(node["account"]["industry"] == "Technology" and node["contact"]["email"] for node in nodes)
     assert len(full_sql) == len(small_sql), "\n".join(full_sql)
     assert len(full_sql) <= EXPECTED_QUERIES, "\n".join(full_sql)
+
+
+def test_account_hierarchy_query_costs_the_same_whatever_the_number_of_children(gql):
+    from tests.graphql.queries import ACCOUNT_HIERARCHY_WITH_DEALS
+
+    def build(children: int) -> str:
+        parent = data.make_account(name="Parent")
+        account = data.make_account(name="Middle", parent=parent)
+        for index in range(children):
+            child = data.make_account(name=f"Child {index}", parent=account)
+            for person in range(3):
+                contact = data.make_contact(first_name=f"P{person}", account=child)
+                deal = data.make_deal(contact=contact, account=child)
+                data.make_task(deal)
+        deal = data.make_deal(account=account)
+        data.make_event(deal)
+        return account.pk
+
+    accounts = {children: build(children) for children in (2, 6)}
+    gql(ACCOUNT_HIERARCHY_WITH_DEALS, {"accountId": accounts[2]})  # the caller's roles are read once
+    counts = []
+    for children, account_id in accounts.items():
+        with CaptureQueriesContext(connection) as captured:
+            body = gql(ACCOUNT_HIERARCHY_WITH_DEALS, {"accountId": account_id}, status=200)
+        assert "errors" not in body, body
+        assert len(body["data"]["account"]["hierarchy"]["children"]) == children
+        counts.append(len([q for q in captured.captured_queries if "tenants_" not in q["sql"]]))
+    assert counts[0] == counts[1], counts
