@@ -7,12 +7,16 @@ from apps.accounts.graphql.queries import AccountQueries
 from apps.activities.graphql.queries import ActivityQueries
 from apps.activities.graphql.subscriptions import ActivitySubscriptions
 from apps.contacts.graphql.queries import ContactQueries
+from apps.deals.graphql.mutations import DealMutations
 from apps.deals.graphql.queries import DealQueries
 from apps.deals.graphql.subscriptions import DealSubscriptions
 from apps.leads.graphql.queries import LeadQueries
 from apps.leads.graphql.subscriptions import LeadSubscriptions
+from apps.pipelines.graphql.mutations import PipelineMutations
 from apps.pipelines.graphql.queries import PipelineQueries
 from apps.reports.graphql.gateway import GatewayQueries
+from apps.reports.graphql.queries import ReportQueries
+from apps.reports.graphql.subscriptions import ReportSubscriptions
 
 
 class Query(
@@ -22,6 +26,7 @@ class Query(
     AccountQueries,
     ActivityQueries,
     PipelineQueries,
+    ReportQueries,
     GatewayQueries,
     graphene.ObjectType,
 ):
@@ -35,10 +40,23 @@ class Query(
         return settings.API_VERSION
 
 
-class Subscription(DealSubscriptions, ActivitySubscriptions, LeadSubscriptions, graphene.ObjectType):
+class Mutation(
+    DealMutations,
+    PipelineMutations,
+    graphene.ObjectType,
+):
+    """Change the CRM. Each mutation is its REST action (same rules, permissions and events) and
+    answers a payload: the record, and `errors` ([{field, code, message}]) when it did not apply."""
+
+
+class Subscription(
+    DealSubscriptions, ActivitySubscriptions, LeadSubscriptions, ReportSubscriptions, graphene.ObjectType
+):
     """Live updates over WebSocket at /graphql (protocol `graphql-transport-ws`)."""
 
 
 # A federation subgraph too: `_service { sdl }` and `_entities(representations:)` are added, and
 # Contact, Deal, Account, Lead and Pipeline carry `@key(fields: "id")`.
-schema = build_schema(query=Query, subscription=Subscription, federation_version=FederationVersion.VERSION_2_0)
+schema = build_schema(
+    query=Query, mutation=Mutation, subscription=Subscription, federation_version=FederationVersion.VERSION_2_0
+)

@@ -68,30 +68,20 @@ class ActivitiesByRelatedLoader(DataLoader):
 
 
 class NextActivityLoader(DataLoader):
-    """The soonest upcoming open task (by due date) or event (by start) of each record."""
+    """Each deal's next activity as REST shows it (`apps.deals.selectors.deal_next_activities`:
+    the soonest open task or upcoming event), loaded as the caller may read it."""
 
     def batch_load(self, keys: list) -> list:
-        now = timezone.now()
-        related_type = self.params["related_type"]
+        from apps.deals.selectors import deal_next_activities
+
+        nexts = deal_next_activities(list(keys))
         querysets = activity_querysets(self.info)
-        tasks = (
-            querysets["task"]
-            .filter(OPEN_TASK, related_type=related_type, related_id__in=keys, due_date__gte=now)
-            .order_by("related_id", "due_date", "pk")
-            .distinct("related_id")
-        )
-        events = (
-            querysets["event"]
-            .filter(related_type=related_type, related_id__in=keys, start_time__gte=now)
-            .order_by("related_id", "start_time", "pk")
-            .distinct("related_id")
-        )
-        soonest: dict = {}
-        for activity, when in [(t, t.due_date) for t in tasks] + [(e, e.start_time) for e in events]:
-            current = soonest.get(activity.related_id)
-            if current is None or when < current[1]:
-                soonest[activity.related_id] = (activity, when)
-        return [soonest.get(key, (None,))[0] for key in keys]
+        found: dict = {}
+        for kind in ("task", "event"):
+            ids = [item["id"] for item in nexts.values() if item["type"] == kind]
+            if ids:
+                found.update(querysets[kind].in_bulk(ids))
+        return [found.get((nexts.get(key) or {}).get("id")) for key in keys]
 
 
 class LastActivityLoader(DataLoader):

@@ -22,9 +22,12 @@ class DealPageLoader(ChildPageLoader):
 
 class DealTotalsLoader(DataLoader):
     """Per parent (`group`: contact_id or account_id): the total value of its deals that are not
-    lost, and how many of them are still open. Counts only deals the caller may read."""
+    lost, in the tenant currency (as the reports convert it), and how many of them are still
+    open. Counts only deals the caller may read."""
 
     def batch_load(self, keys: list) -> list:
+        from apps.reports.currency import converted, money
+
         group = self.params["group"]
         rows = (
             quietly_scoped(self.info, Deal.objects.all(), "deals")
@@ -32,9 +35,9 @@ class DealTotalsLoader(DataLoader):
             .order_by()
             .values(group)
             .annotate(
-                total=Sum("value", filter=~Q(stage__stage_type=StageType.LOST)),
+                total=Sum(converted(), filter=~Q(stage__stage_type=StageType.LOST)),
                 active=Count("pk", filter=Q(stage__stage_type=StageType.OPEN)),
             )
         )
-        found = {row[group]: (float(row["total"] or 0), row["active"]) for row in rows}
+        found = {row[group]: (money(row["total"]), row["active"]) for row in rows}
         return [found.get(key, (0.0, 0)) for key in keys]

@@ -74,7 +74,9 @@ class DealType(graphene.ObjectType):
     days_in_stage = graphene.Int(required=True, description="Whole days since the deal entered its stage.")
     weighted_value = graphene.Float(required=True, description="value × probability / 100.")
     is_overdue = graphene.Boolean(required=True, description="Still open after its expected close date.")
-    next_activity = graphene.Field(Activity, description="The soonest upcoming open task or event.")
+    next_activity = graphene.Field(
+        Activity, description="The soonest open task (by due date) or upcoming event, as REST's `nextActivity`."
+    )
 
     def resolve_value(deal, info) -> float:
         return float(deal.value)
@@ -110,8 +112,9 @@ class DealType(graphene.ObjectType):
         return load_activities(info, "deal", deal.pk, arguments)
 
     def resolve_days_in_stage(deal, info) -> int:
-        entered = deal.stage_entered_at or deal.created_at
-        return max((timezone.now() - entered).days, 0)
+        if deal.stage_entered_at is None:
+            return 0
+        return max((timezone.now() - deal.stage_entered_at).days, 0)
 
     def resolve_weighted_value(deal, info) -> float:
         return float(deal.value) * deal.probability / 100
@@ -124,7 +127,7 @@ class DealType(graphene.ObjectType):
         )
 
     def resolve_next_activity(deal, info):
-        return NextActivityLoader.for_request(info, related_type="deal").load(deal.pk)
+        return NextActivityLoader.for_request(info).load(deal.pk)
 
 
 def _pipeline_type():
