@@ -13,7 +13,7 @@ from apps.contacts.graphql.filters import ContactFilter, ContactSortInput
 from apps.contacts.graphql.types import Address, ContactConnection
 from apps.core.graphql.connections import CrmConnection, connection_field
 from apps.core.graphql.dataloaders import load_page, load_record, then
-from apps.core.graphql.scalars import JSON, DateTime
+from apps.core.graphql.scalars import JSON, DateTime, OptionalText
 from apps.deals.graphql.dataloaders import DealPageLoader, DealTotalsLoader
 from apps.deals.graphql.types import activities_field, load_activities
 from apps.pipelines.graphql.types import deals_field
@@ -43,8 +43,8 @@ class AccountType(graphene.ObjectType):
 
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
-    website = graphene.String()
-    industry = graphene.String()
+    website = OptionalText()
+    industry = OptionalText()
     employees = graphene.Int()
     annual_revenue = graphene.Float()
     type = AccountKind(required=True)
@@ -151,7 +151,7 @@ class AccountRelationshipType(graphene.ObjectType):
     account = graphene.Field(AccountType)
     related_account = graphene.Field(AccountType)
     relationship_type = graphene.String(required=True)
-    description = graphene.String()
+    description = OptionalText()
     created_at = DateTime(required=True)
 
     def resolve_account(relationship, info):

@@ -9,7 +9,7 @@ from apps.activities import choices
 from apps.activities.graphql.dataloaders import CommunicationParticipantsLoader, EventAttendeesLoader
 from apps.core.graphql.connections import CrmConnection
 from apps.core.graphql.dataloaders import load_record
-from apps.core.graphql.scalars import JSON, DateTime
+from apps.core.graphql.scalars import JSON, DateTime, OptionalText
 from apps.users.graphql.types import UserType, load_user
 
 RECENT_DAYS = 7
@@ -89,7 +89,7 @@ def load_related(info, activity):
 class ActivityFields:
     id = graphene.ID(required=True)
     title = graphene.String(required=True)
-    description = graphene.String()
+    description = OptionalText()
     related_to = graphene.Field(lambda: related_entity(), description="The record this activity is about.")
     owner = graphene.Field(UserType, description="Who owns this activity.")
     custom_fields = JSON()
@@ -138,7 +138,7 @@ class EventType(ActivityFields, graphene.ObjectType):
 
     start_time = DateTime(required=True)
     end_time = DateTime(required=True)
-    location = graphene.String()
+    location = OptionalText()
     attendees = graphene.List(graphene.NonNull(UserType), required=True, description="Users attending.")
     duration = graphene.Int(required=True, description="Length in minutes.")
     is_upcoming = graphene.Boolean(required=True, description="Starts in the future.")
@@ -161,7 +161,7 @@ class CommunicationType_(ActivityFields, graphene.ObjectType):
 
     type = CommunicationType(required=True)
     direction = CommunicationDirection(required=True)
-    subject = graphene.String()
+    subject = OptionalText()
     content = graphene.String(required=True)
     timestamp = DateTime(required=True)
     participants = graphene.List(

@@ -8,7 +8,7 @@ from apps.activities.graphql.types import Activity
 from apps.contacts.models import Contact as ContactModel
 from apps.core.graphql.connections import CrmConnection
 from apps.core.graphql.dataloaders import load_page, load_record, then
-from apps.core.graphql.scalars import JSON, DateTime
+from apps.core.graphql.scalars import JSON, DateTime, OptionalText
 from apps.deals.graphql.dataloaders import DealPageLoader, DealTotalsLoader
 from apps.deals.graphql.types import activities_field, load_activities
 from apps.pipelines.graphql.types import deals_field
@@ -66,9 +66,9 @@ class ContactType(graphene.ObjectType):
     first_name = graphene.String(required=True)
     last_name = graphene.String(required=True)
     email = graphene.String()
-    phone = graphene.String()
-    company = graphene.String()
-    job_title = graphene.String()
+    phone = OptionalText()
+    company = OptionalText()
+    job_title = OptionalText()
     address = graphene.Field(Address)
     custom_fields = JSON()
     created_at = DateTime(required=True)

@@ -88,3 +88,21 @@ class JSON(Scalar):
     @classmethod
     def parse_literal(cls, node, _variables=None) -> Any:
         return _literal_value(node)
+
+
+def OptionalText(description: str | None = None, **options):  # noqa: N802 (used like a graphene field class)
+    """A text field answered as null when the record leaves it blank (as REST answers it)."""
+    import graphene
+
+    def resolve(root, info):
+        name = info.field_name
+        value = getattr(root, _snake(name), None)
+        return value or None
+
+    return graphene.String(description=description, resolver=resolve, **options)
+
+
+def _snake(name: str) -> str:
+    from graphene.utils.str_converters import to_snake_case
+
+    return to_snake_case(name)

@@ -9,7 +9,7 @@ from apps.activities.graphql.filters import ActivityFilter, ActivitySortInput
 from apps.activities.graphql.types import Activity, ActivityConnection
 from apps.core.graphql.connections import CrmConnection, PageRequest, connection_field
 from apps.core.graphql.dataloaders import load_record
-from apps.core.graphql.scalars import JSON, DateTime
+from apps.core.graphql.scalars import JSON, DateTime, OptionalText
 from apps.deals.graphql.filters import DealStatus
 from apps.deals.models import Deal as DealModel
 from apps.pipelines.choices import StageType
@@ -60,7 +60,7 @@ class DealType(graphene.ObjectType):
     probability = graphene.Int(required=True, description="Chance of winning, in percent.")
     expected_close_date = DateTime()
     actual_close_date = DateTime()
-    description = graphene.String()
+    description = OptionalText()
     custom_fields = JSON()
     created_at = DateTime(required=True)
     updated_at = DateTime(required=True)
@@ -154,7 +154,7 @@ class DealStageChangeType(graphene.ObjectType):
     new_stage = graphene.String(required=True, description="The slug of the stage it entered.")
     changed_by = graphene.Field(UserType)
     timestamp = DateTime(required=True)
-    reason = graphene.String()
+    reason = OptionalText()
 
     def resolve_deal(change, info):
         from apps.deals.models import Deal

@@ -8,7 +8,7 @@ from apps.activities.graphql.dataloaders import LastActivityLoader
 from apps.activities.graphql.types import Activity
 from apps.core.graphql.connections import CrmConnection
 from apps.core.graphql.dataloaders import DataLoader, group_by, load_record
-from apps.core.graphql.scalars import JSON, DateTime
+from apps.core.graphql.scalars import JSON, DateTime, OptionalText
 from apps.deals.graphql.types import activities_field, load_activities
 from apps.leads.choices import LeadStatus as LeadStatusChoices
 from apps.leads.graphql.filters import LeadStatus
@@ -88,9 +88,9 @@ class LeadType(graphene.ObjectType):
     first_name = graphene.String(required=True)
     last_name = graphene.String(required=True)
     email = graphene.String(required=True)
-    phone = graphene.String()
-    company = graphene.String()
-    job_title = graphene.String()
+    phone = OptionalText()
+    company = OptionalText()
+    job_title = OptionalText()
     source = graphene.String(required=True)
     status = LeadStatus(required=True)
     score = graphene.Int(required=True, description="0 to 100.")

@@ -7,7 +7,7 @@ from apps.activities.graphql.types import AutomationRule
 from apps.core.graphql.connections import connection_field
 from apps.core.graphql.dataloaders import load_page, then
 from apps.core.graphql.permissions import require_any
-from apps.core.graphql.scalars import DateTime
+from apps.core.graphql.scalars import DateTime, OptionalText
 from apps.deals.graphql.dataloaders import DealPageLoader
 from apps.deals.graphql.filters import DealFilter, DealSortInput
 from apps.deals.graphql.types import DealConnection
@@ -86,7 +86,7 @@ class PipelineType(graphene.ObjectType):
 
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
-    description = graphene.String()
+    description = OptionalText()
     is_default = graphene.Boolean(required=True)
     stages = graphene.List(graphene.NonNull(PipelineStageType), required=True)
     deals = deals_field("Deals in this pipeline.")
