@@ -157,8 +157,11 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
         timer = getattr(self, "init_timer", None)
         if timer is not None:
             timer.cancel()
-        for task in list(getattr(self, "operations", {}).values()):
+        tasks = list(getattr(self, "operations", {}).values())
+        for task in tasks:
             task.cancel()
+        if tasks:  # let them unwind (a cancelled task may still be finishing a database call)
+            await asyncio.wait(tasks, timeout=2)
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -208,8 +211,8 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
         }
         try:
             user, auth, grants = await database_sync_to_async(_authenticate)(self.tenant, payload, headers)
-        except Exception:  # refused credentials (expired, revoked, other tenant's token)
-            logger.info("GraphQL socket refused its credentials", exc_info=True)
+        except Exception as refused:  # refused credentials (expired, revoked, other tenant's token)
+            logger.info("GraphQL socket refused its credentials: %s", refused)
             user = None
         if user is None:
             await self.close(code=4403)
