@@ -6,7 +6,8 @@ from apps.core.models import CrmRecord, TimestampedModel
 
 
 class Account(CrmRecord):
-    """A company. Accounts form a hierarchy through `parent`."""
+    """A company. Accounts form a hierarchy through `parent`. A trigram index on lower(name)
+    (migration 0003) serves duplicate detection and lead conversion's lookup by company name."""
 
     id = PrefixedIdField(prefix="account")
     name = models.CharField(max_length=255, db_index=True)
