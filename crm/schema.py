@@ -3,13 +3,17 @@
 import graphene
 from graphene_federation import FederationVersion, build_schema
 
+from apps.accounts.graphql.mutations import AccountMutations
 from apps.accounts.graphql.queries import AccountQueries
+from apps.activities.graphql.mutations import ActivityMutations
 from apps.activities.graphql.queries import ActivityQueries
 from apps.activities.graphql.subscriptions import ActivitySubscriptions
+from apps.contacts.graphql.mutations import ContactMutations
 from apps.contacts.graphql.queries import ContactQueries
 from apps.deals.graphql.mutations import DealMutations
 from apps.deals.graphql.queries import DealQueries
 from apps.deals.graphql.subscriptions import DealSubscriptions
+from apps.leads.graphql.mutations import LeadMutations
 from apps.leads.graphql.queries import LeadQueries
 from apps.leads.graphql.subscriptions import LeadSubscriptions
 from apps.pipelines.graphql.mutations import PipelineMutations
@@ -41,7 +45,11 @@ class Query(
 
 
 class Mutation(
+    ContactMutations,
     DealMutations,
+    LeadMutations,
+    AccountMutations,
+    ActivityMutations,
     PipelineMutations,
     graphene.ObjectType,
 ):

@@ -143,11 +143,12 @@ def test_activity_activities_and_activity_timeline(gql, admin):
         "daysUntilDue": 1,
     }
     assert result["activities"]["totalCount"] == 2
+    # As REST's timeline: by when each happens (event start, task creation, communication time).
     kinds = [item["__typename"] for item in result["activityTimeline"]]
-    assert kinds == ["Communication", "Event", "Task"]
-    assert result["activityTimeline"][0]["participants"] == [{"firstName": "Pat"}]
-    assert result["activityTimeline"][0]["type"] == "EMAIL"
-    assert result["activityTimeline"][1] == {
+    assert kinds == ["Event", "Task", "Communication"]
+    assert result["activityTimeline"][2]["participants"] == [{"firstName": "Pat"}]
+    assert result["activityTimeline"][2]["type"] == "EMAIL"
+    assert result["activityTimeline"][0] == {
         "__typename": "Event",
         "attendees": [{"name": "Tenant Admin"}],
         "isUpcoming": True,

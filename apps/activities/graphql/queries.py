@@ -51,7 +51,10 @@ class ActivityQueries(graphene.ObjectType):
         graphene.NonNull(Activity),
         required=True,
         related_to=graphene.Argument(RelatedEntityInput, required=True),
-        description=f"Everything that happened around one record, newest first (at most {TIMELINE_LIMIT}).",
+        description=(
+            "What happened around a record and its children (an account's contacts and deals, a contact's "
+            f"deals), newest first, as `/v1/activities/timeline` (at most {TIMELINE_LIMIT})."
+        ),
     )
 
     def resolve_activity(root, info, id):
@@ -62,9 +65,15 @@ class ActivityQueries(graphene.ObjectType):
         return activities_page(info, arguments)
 
     def resolve_activity_timeline(root, info, related_to):
-        related_type = getattr(related_to["type"], "value", related_to["type"])
-        arguments = {
-            "first": TIMELINE_LIMIT,
-            "filter": {"related_type": {"eq": related_type}, "related_id": {"eq": related_to["id"]}},
-        }
-        return [edge.node for edge in activities_page(info, arguments).edges]
+        from apps.activities.selectors import timeline_page
+
+        scope = require(info, "activities:read")
+        rows, _ = timeline_page(
+            related_type=getattr(related_to["type"], "value", related_to["type"]),
+            related_id=related_to["id"],
+            user=info.context.user,
+            scope=scope,
+            page=1,
+            limit=TIMELINE_LIMIT,
+        )
+        return [activity for _, activity, _ in rows]

@@ -1,29 +1,18 @@
 """Root queries of contacts: `contact`, `contacts`, `searchContacts`."""
 
 import graphene
-from django.db.models import Q
 
 from apps.contacts.graphql.filters import CONTACT_FILTER, CONTACT_SORT, ContactFilter, ContactSortInput
 from apps.contacts.graphql.types import ContactConnection, ContactType
 from apps.contacts.models import Contact
+from apps.contacts.selectors import contact_search
 from apps.core.graphql.connections import connection_field
 from apps.core.graphql.filters import filter_q
-from apps.core.graphql.permissions import scoped
+from apps.core.graphql.permissions import require
 from apps.core.graphql.queries import record_by_id, record_page
+from apps.core.scoping import scope_queryset
 
 SEARCH_LIMIT = 50
-SEARCH_FIELDS = ("first_name", "last_name", "email", "company", "job_title", "phone")
-
-
-def search_q(text: str) -> Q:
-    """Every word must appear in one of the contact's name, email, company, title or phone."""
-    condition = Q()
-    for word in text.split():
-        any_field = Q()
-        for name in SEARCH_FIELDS:
-            any_field |= Q(**{f"{name}__icontains": word})
-        condition &= any_field
-    return condition
 
 
 class ContactQueries(graphene.ObjectType):
@@ -37,10 +26,10 @@ class ContactQueries(graphene.ObjectType):
     search_contacts = graphene.List(
         graphene.NonNull(ContactType),
         required=True,
-        query=graphene.String(required=True, description="Words to find in name, email, company, title or phone."),
+        query=graphene.String(required=True, description="Words (or their beginnings) of name, email, company, title."),
         filters=graphene.Argument(ContactFilter, description="Further conditions."),
         limit=graphene.Int(default_value=SEARCH_LIMIT, description=f"At most this many (up to {SEARCH_LIMIT})."),
-        description="Contacts matching every word of `query`, best known first (by last name).",
+        description="Contacts matching `query` as `POST /v1/contacts/search` finds them, best match first.",
     )
 
     def resolve_contact(root, info, id):
@@ -59,6 +48,13 @@ class ContactQueries(graphene.ObjectType):
         )
 
     def resolve_search_contacts(root, info, query, filters=None, limit=SEARCH_LIMIT):
-        queryset = scoped(info, Contact.objects.all(), "contacts")
-        queryset = queryset.filter(search_q(query), filter_q(filters, CONTACT_FILTER))
-        return list(queryset.order_by("last_name", "first_name", "pk")[: max(0, min(limit, SEARCH_LIMIT))])
+        scope = require(info, "contacts:read")
+        queryset = scope_queryset(Contact.objects.all(), info.context.user, scope)
+        queryset = queryset.filter(filter_q(filters, CONTACT_FILTER))
+        # REST's search (`POST /v1/contacts/search`): prefixes over names, email, company and
+        # title, typo corrections when nothing matches, best first.
+        found = contact_search(
+            queryset, query, page=1, limit=max(1, min(limit, SEARCH_LIMIT)), narrowed=bool(filters) or scope != "tenant"
+        )
+        by_id = Contact.objects.in_bulk(found.ids)
+        return [by_id[pk] for pk in found.ids if pk in by_id]
