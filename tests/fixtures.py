@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +53,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit_counters(settings) -> None:
+    """Rate-limit and login-failure counters live in Redis, outside the rolled-back transaction:
+    give each test its own namespace so one test's requests never count against the next."""
+    settings.CRM_CACHE_NAMESPACE_SUFFIX = f":{uuid.uuid4().hex[:12]}"
 
 
 def _enter(slug: str) -> Tenant:

@@ -15,6 +15,9 @@ from apps.deals.events import deal_event_data, deal_stage_changed_data
 from apps.deals.models import Deal, DealStageChange
 from apps.events.services import event_emit
 from apps.events.types import EventType
+from apps.history.choices import HistoryAction
+from apps.history.records import record_snapshot
+from apps.history.services import history_action, history_changes, record_restore, record_trash
 from apps.pipelines.choices import StageType
 from apps.pipelines.models import Pipeline, Stage
 from apps.pipelines.selectors import stage_resolve
@@ -128,6 +131,7 @@ def deal_create(
     )
     deal.save()
     DealStageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, changed_by=_user(actor), reason="")
+    history_action(record=deal, action=HistoryAction.CREATED, actor=actor, data=deal_history_snapshot(deal))
     event_emit(
         EventType.DEAL_CREATED, data=deal_event_data(deal), record_id=deal.pk, owner_id=deal.owner_id, actor=actor
     )
@@ -141,6 +145,26 @@ def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
+# The deal fields its history tracks, by API name (apps.history keeps one row per changed field).
+DEAL_HISTORY_FIELDS = {
+    "title": "title",
+    "value": "value",
+    "currency": "currency",
+    "pipelineId": "pipeline_id",
+    "stageId": "stage_id",
+    "probability": "probability",
+    "expectedCloseDate": "expected_close_date",
+    "actualCloseDate": "actual_close_date",
+    "description": "description",
+    "contactId": "contact_id",
+    "accountId": "account_id",
+}
+
+
+def deal_history_snapshot(deal: Deal) -> dict:
+    return record_snapshot(deal, DEAL_HISTORY_FIELDS)
+
+
 @transaction.atomic
 def deal_update(*, deal: Deal, data: dict[str, Any], actor, reason: str = "") -> Deal:
     """Changes the fields in `data` (snake_case; `custom_fields` merges, a null value removes).
@@ -150,6 +174,7 @@ def deal_update(*, deal: Deal, data: dict[str, Any], actor, reason: str = "") ->
     `pipeline` moves the deal to another pipeline (to `stage` there, else its first stage).
     """
     changed: list[str] = []
+    before = deal_history_snapshot(deal)
     cleaners = {
         "value": _clean_value,
         "currency": _clean_currency,
@@ -181,9 +206,10 @@ def deal_update(*, deal: Deal, data: dict[str, Any], actor, reason: str = "") ->
         new_stage = stage_resolve(pipeline=target_pipeline, ref=ref) if ref else _first_stage(target_pipeline)
     if changed:
         deal.save()
+        changes = history_changes(record=deal, before=before, after=deal_history_snapshot(deal), actor=actor)
         event_emit(
             EventType.DEAL_UPDATED,
-            data=deal_event_data(deal, changed_fields=changed),
+            data=deal_event_data(deal, changed_fields=changed, changes=changes),
             record_id=deal.pk,
             owner_id=deal.owner_id,
             actor=actor,
@@ -212,6 +238,7 @@ def deal_move_stage(
     if locked.stage_id == new_stage.pk:
         return deal
     previous_stage = Stage.objects.filter(pk=locked.stage_id).first()
+    before = deal_history_snapshot(deal)
     now = timezone.now()
     seconds = int((now - locked.stage_entered_at).total_seconds()) if locked.stage_entered_at else None
     deal.stage, deal.pipeline_id = new_stage, new_stage.pipeline_id
@@ -228,6 +255,7 @@ def deal_move_stage(
         reason=reason or "",
         seconds_in_previous_stage=max(seconds, 0) if seconds is not None else None,
     )
+    history_changes(record=deal, before=before, after=deal_history_snapshot(deal), actor=actor)
     event_emit(
         EventType.DEAL_STAGE_CHANGED,
         data=deal_stage_changed_data(deal, previous_stage=previous_stage, change=change, actor=actor),
@@ -243,9 +271,9 @@ def deal_move_stage(
 
 @transaction.atomic
 def deal_delete(*, deal: Deal, actor) -> Deal:
-    """Moves the deal to the trash (`deleted_at`); it disappears from lists and reports."""
-    deal.deleted_at = timezone.now()
-    deal.save(update_fields=["deleted_at", "updated_at"])
+    """Moves the deal to the trash (`deleted_at`); it disappears from lists and reports and can be
+    restored within the tenant's retention period."""
+    record_trash(record=deal, actor=actor)
     event_emit(
         EventType.DEAL_DELETED, data=deal_event_data(deal), record_id=deal.pk, owner_id=deal.owner_id, actor=actor
     )
@@ -293,3 +321,17 @@ def deals_move_all(*, from_stage: Stage, to_stage: Stage, actor, reason: str) ->
                 actor=actor,
             )
     return len(deals)
+
+
+@transaction.atomic
+def deal_restore(*, deal: Deal, actor) -> Deal:
+    """Brings a trashed deal back (within the retention period), with its links and history."""
+    record_restore(record=deal, actor=actor)
+    event_emit(
+        EventType.DEAL_UPDATED,
+        data=deal_event_data(deal, changes={"deletedAt": {"old": "trashed", "new": None}}),
+        record_id=deal.pk,
+        owner_id=deal.owner_id,
+        actor=actor,
+    )
+    return deal

@@ -1,10 +1,8 @@
 """Lead conversion: in ONE transaction, the contact, the account (found by company name or
 created), the deal (in the pipeline's first stage) and the lead marked converted, all linked.
 
-`_deal_create` is a minimal private stand-in for the deals module's `deal_create(*, title, value,
-pipeline, stage=None, contact=None, account=None, owner, actor, **fields)`: it writes the Deal
-row, its first DealStageChange and the `deal.created` event. Switch to the deals service when
-both land.
+The deal is made by the deals module's `deal_create`, so its stage history, automation, history
+and `deal.created` event are the same as for any other deal.
 """
 
 from dataclasses import dataclass
@@ -18,25 +16,12 @@ from apps.accounts.models import Account
 from apps.accounts.services import account_find_or_create
 from apps.contacts.models import Contact
 from apps.contacts.services import contact_by_email, contact_create
-from apps.core.custom_fields import custom_fields_clean
 from apps.core.errors import ValidationFailed
+from apps.deals.services import deal_create
 from apps.events.types import EventType
-from apps.history.lifecycle import record_created
-from apps.history.records import record_snapshot
 from apps.leads.choices import LeadStatus
 from apps.leads.models import Lead
 from apps.leads.services import lead_changes_apply, lead_refuse_if_converted
-
-DEAL_FIELDS = {
-    "title": "title",
-    "value": "value",
-    "currency": "currency",
-    "pipelineId": "pipeline_id",
-    "stageId": "stage_id",
-    "probability": "probability",
-    "contactId": "contact_id",
-    "accountId": "account_id",
-}
 
 
 @dataclass
@@ -57,32 +42,6 @@ def _pipeline(pipeline_id: str | None):
             {"pipelineId": f"No pipeline '{pipeline_id}'." if pipeline_id else "No default pipeline."}
         )
     return pipeline
-
-
-def _deal_create(*, title: str, value: Decimal, pipeline, contact, account, owner, actor):
-    from apps.deals.models import Deal, DealStageChange
-
-    stage = pipeline.stages.order_by("order").first()
-    if stage is None:
-        raise ValidationFailed({"pipelineId": f"Pipeline {pipeline.pk} has no stages."})
-    now = timezone.now()
-    deal = Deal.objects.create(
-        title=title,
-        value=value,
-        pipeline=pipeline,
-        stage=stage,
-        probability=stage.probability,
-        contact=contact,
-        account=account,
-        owner=owner,
-        custom_fields=custom_fields_clean(entity="deal", values={}),
-        stage_entered_at=now,
-    )
-    DealStageChange.objects.create(deal=deal, from_stage=None, to_stage=stage, changed_by=actor if actor.pk else None)
-    record_created(
-        record=deal, snapshot=record_snapshot(deal, DEAL_FIELDS), event_type=EventType.DEAL_CREATED, actor=actor
-    )
-    return deal
 
 
 @transaction.atomic
@@ -132,7 +91,7 @@ def lead_convert(
 
     deal = None
     if create_deal:
-        deal = _deal_create(
+        deal = deal_create(
             title=deal_title or f"{lead.company or lead.full_name} deal",
             value=deal_value if deal_value is not None else Decimal(0),
             pipeline=pipeline,

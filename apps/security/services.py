@@ -5,6 +5,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name
@@ -76,12 +77,14 @@ CONFIG_CACHE_SECONDS = 60
 
 def cache_namespace() -> str:
     """The database's name: processes sharing one Redis but not one database (test workers) never
-    see each other's counters or cached config."""
-    return str(connection.settings_dict.get("NAME", ""))
+    see each other's counters or cached config. `CRM_CACHE_NAMESPACE_SUFFIX` narrows it further
+    (each test gets its own, so counters never leak from one test into the next)."""
+    suffix = getattr(settings, "CRM_CACHE_NAMESPACE_SUFFIX", "")
+    return f"{connection.settings_dict.get('NAME', '')}{suffix}"
 
 
 def _config_cache_key() -> str:
-    return f"crm:security-config:{cache_namespace()}"
+    return f"crm:security-config:{connection.settings_dict.get('NAME', '')}"
 
 
 def _config_load() -> dict[str, dict]:

@@ -22,6 +22,7 @@ from apps.deals.permissions import (
     widest_held,
 )
 from apps.deals.selectors import deal_next_activities, deal_queryset, deal_stage_history
+from apps.history.api.mixins import HistoryTrashMixin
 from apps.pipelines.models import Pipeline
 from apps.reports import selectors as reports
 
@@ -58,12 +59,16 @@ def _resolve_references(data: dict) -> dict:
     return resolved
 
 
-class DealViewSet(CrmViewSet):
+class DealViewSet(HistoryTrashMixin, CrmViewSet):
     queryset = deal_queryset()
     serializer_class = DealSerializer
     permission_resource = "deals"
     filterset_class = DealFilterSet
     search_fields = ["title"]
+
+    def perform_restore(self, record) -> None:
+        services.deal_restore(deal=record, actor=self.request.user)
+
     sort_fields = {
         "title": "title",
         "value": "value",

@@ -283,3 +283,22 @@ def test_service_move_accepts_a_stage_name(admin, design_records):
     deal = make_deal(owner=admin, pipeline=design_records["pipeline"])
     deal_move_stage(deal=deal, new_stage="Closed Won", reason="Signed", actor=admin)
     assert deal.status == "won"
+
+
+def test_deal_history_keeps_every_field_change(admin_api, deal):
+    admin_api.put(f"/v1/deals/{deal['id']}", {"value": 61000, "description": "Renewal"}, format="json")
+    admin_api.post(f"/v1/deals/{deal['id']}/move-stage", {"newStage": "negotiation", "reason": "x"}, format="json")
+    entries = admin_api.get(f"/v1/deals/{deal['id']}/history?limit=100").json()["data"]
+    changed = {entry.get("field") for entry in entries}
+    assert {"value", "description", "stageId"} <= changed
+    value_change = next(entry for entry in entries if entry.get("field") == "value")
+    assert value_change["old"] == 50000 and value_change["new"] == 61000
+
+
+def test_trashed_deal_is_restored_with_its_links(admin_api, deal):
+    admin_api.delete(f"/v1/deals/{deal['id']}")
+    assert admin_api.get(f"/v1/deals/{deal['id']}").status_code == 404
+    restored = admin_api.post(f"/v1/deals/{deal['id']}/restore")
+    assert restored.status_code == 200, restored.content
+    body = admin_api.get(f"/v1/deals/{deal['id']}").json()["data"]
+    assert body["contactId"] == deal["contactId"] and body["accountId"] == deal["accountId"]
