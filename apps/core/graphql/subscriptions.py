@@ -27,6 +27,7 @@ import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -138,8 +139,7 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         if PROTOCOL not in (self.scope.get("subprotocols") or []):
-            await self.close(code=4406)
-            return
+            await self._end(4406)  # refused before the handshake completes
         await self.accept(subprotocol=PROTOCOL)
         self.context: SubscriptionContext | None = None
         self.tenant = self.scope.get("tenant")
@@ -151,7 +151,24 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
 
     def _init_timed_out(self) -> None:
         if not self.init_received:
-            asyncio.ensure_future(self.close(code=4408))
+            asyncio.ensure_future(self._close_later(4408))
+
+    async def _end(self, code: int) -> None:
+        """Closes the socket and ends the consumer now: after a server-side close, a disconnect
+        message may never come, and a consumer waiting for one keeps the server from stopping."""
+        await self.close(code=code)
+        await self.disconnect(code)
+        raise StopConsumer
+
+    async def _close_later(self, code: int) -> None:
+        """`_end` from outside the consumer's own handlers: through its channel."""
+        await self.close(code=code)
+        with contextlib.suppress(Exception):
+            await self.channel_layer.send(self.channel_name, {"type": "consumer.stop", "code": code})
+
+    async def consumer_stop(self, message: dict) -> None:
+        await self.disconnect(message.get("code", 1000))
+        raise StopConsumer
 
     async def disconnect(self, code) -> None:
         timer = getattr(self, "init_timer", None)
@@ -167,8 +184,7 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            await self.close(code=4400)
-            return
+            await self._end(4400)
         kind = content["type"]
         if kind == "ping":
             await self.send_json({"type": "pong"})
@@ -184,28 +200,24 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
             if task is not None:
                 task.cancel()
         else:
-            await self.close(code=4400)
+            await self._end(4400)
 
     async def _connection_init(self, payload: dict) -> None:
         if self.init_received:
-            await self.close(code=4429)
-            return
+            await self._end(4429)
         self.init_received = True
         self.init_timer.cancel()
         if not isinstance(payload, dict):
-            await self.close(code=4400)
-            return
+            await self._end(4400)
         requested = payload.get("tenantId") or payload.get("tenant_id")
         if requested and (self.tenant is None or self.tenant.schema_name != requested):
             if self.tenant is not None:
-                await self.close(code=4403)
-                return
+                await self._end(4403)
             from apps.core.asgi_tenancy import tenant_for
 
             self.tenant = await tenant_for("", str(requested))
         if self.tenant is None:
-            await self.close(code=4403)
-            return
+            await self._end(4403)
         headers = {
             key.decode("latin-1").lower(): value.decode("latin-1") for key, value in self.scope.get("headers", [])
         }
@@ -215,8 +227,7 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
             logger.info("GraphQL socket refused its credentials: %s", refused)
             user = None
         if user is None:
-            await self.close(code=4403)
-            return
+            await self._end(4403)
         self.context = SubscriptionContext(user, auth, grants)
         for resource in SUBSCRIBED_RESOURCES:
             group = events_group(self.tenant.schema_name, resource)
@@ -226,16 +237,13 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
 
     async def _subscribe(self, message: dict) -> None:
         if self.context is None:
-            await self.close(code=4401)
-            return
+            await self._end(4401)
         operation_id = message.get("id")
         payload = message.get("payload") or {}
         if not isinstance(operation_id, str) or not operation_id or not isinstance(payload, dict):
-            await self.close(code=4400)
-            return
+            await self._end(4400)
         if operation_id in self.operations:
-            await self.close(code=4409)
-            return
+            await self._end(4409)
         queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.queues[operation_id] = queue
         self.operations[operation_id] = asyncio.create_task(self._run(operation_id, payload, queue))
