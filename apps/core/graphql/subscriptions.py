@@ -13,8 +13,8 @@ or `?tenant_id=` already did).
 
 Events come from the platform's event stream: the events module publishes each committed event
 to the Channels group `events.<tenant>.<resource>` (`events.acme.deals`) as
-`{"type": "crm.event", "event": <event object>}`; a socket joins the groups of the resources
-subscriptions are about.
+`{"type": "crm.event", "events": [<event object>, ...]}` (or one `"event"`); a socket joins the
+groups of the resources subscriptions are about.
 Each subscription field's `subscribe_*` picks the event types it cares about; each event then
 runs the subscription's selection set in the database thread, with the same permission checks
 and loaders as queries. A field that resolves to null (an event the subscriber may not see, or
@@ -249,13 +249,17 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
         self.operations[operation_id] = asyncio.create_task(self._run(operation_id, payload, queue))
 
     async def crm_event(self, message: dict) -> None:
-        """An event of the tenant, from the Channels group: handed to every subscription."""
-        event = message.get("event")
-        if not isinstance(event, dict):
-            return
-        for queue in self.queues.values():
-            with contextlib.suppress(asyncio.QueueFull):
-                queue.put_nowait(event)
+        """Events of the tenant, from the Channels group (`event`, or a batch as `events`, in
+        log order): handed to every subscription."""
+        events = message.get("events")
+        if events is None:
+            events = [message.get("event")]
+        for event in events:
+            if not isinstance(event, dict):
+                continue
+            for queue in self.queues.values():
+                with contextlib.suppress(asyncio.QueueFull):
+                    queue.put_nowait(event)
 
     async def _send_errors(self, operation_id: str, errors: list) -> None:
         await self.send_json({"type": "error", "id": operation_id, "payload": [format_error(e) for e in errors]})
