@@ -25,6 +25,10 @@ from rest_framework.test import APIClient
 from apps.tenants.models import Tenant
 
 ROOT = Path(__file__).resolve().parent.parent
+# Processes the tests start (live server, Celery worker): /ws pings and SSE keep-alives, quickly,
+# and webhooks to the tests' local receivers (as `make test` sets it for the test process itself).
+os.environ.setdefault("CRM_REALTIME_HEARTBEAT_SECONDS", "2")
+os.environ.setdefault("CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "1")
 TENANT = "acme"
 OTHER_TENANT = "globex"
 LIVE_TENANT = "livetest"
@@ -60,6 +64,11 @@ def _fresh_rate_limit_counters(settings) -> None:
     """Rate-limit and login-failure counters live in Redis, outside the rolled-back transaction:
     give each test its own namespace so one test's requests never count against the next."""
     settings.CRM_CACHE_NAMESPACE_SUFFIX = f":{uuid.uuid4().hex[:12]}"
+    # The design's per-second burst (50) would refuse tests that seed data through the API in a
+    # loop; the per-minute/hour/day limits stay as designed (tests of the burst set their own).
+    from apps.security.ratelimit import DEFAULT_TIERS
+
+    settings.CRM_RATE_LIMIT_TIERS = {name: {**limits, "burst": 100_000} for name, limits in DEFAULT_TIERS.items()}
 
 
 def _enter(slug: str) -> Tenant:
@@ -147,7 +156,10 @@ def live_server_url(django_db_setup, django_db_blocker) -> Iterator[str]:
     env = dict(os.environ, CRM_DATABASE_NAME=settings.DATABASES["default"]["NAME"], PYTHONUNBUFFERED="1")
     log = open(ROOT / "var" / f"live-server-{port}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "crm.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            *(sys.executable, "-m", "uvicorn", "crm.asgi:application", "--host", "127.0.0.1", "--port", str(port)),
+            *("--ws", "websockets-sansio", "--timeout-graceful-shutdown", "5"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -165,9 +177,7 @@ def live_server_url(django_db_setup, django_db_blocker) -> Iterator[str]:
         process.terminate()
         raise RuntimeError(f"live server did not start, see {log.name}")
     yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    stop_process(process, log)  # a server still draining after its grace period is killed
 
 
 @pytest.fixture
@@ -189,3 +199,102 @@ def bearer(tenant):
         return access_token_issue(user=user, scopes=scopes)
 
     return mint
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_namespace(django_db_setup) -> str:
+    """This test process's Celery queue and Channels prefix, as the processes it starts derive them
+    from CRM_DATABASE_NAME (crm/settings/workers.py): parallel test runs share one Redis."""
+    from channels.layers import channel_layers
+    from django.conf import settings
+
+    from crm.celery import app as celery_app
+
+    name = settings.DATABASES["default"]["NAME"]
+    celery_app.conf.task_default_queue = f"crm.{name}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"crm.{name}"
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"asgi.{name}"
+    channel_layers.backends.clear()
+    return name
+
+
+def commit_in_tenant(slug: str, work):
+    """Runs `work()` in tenant `slug` in a transaction that really commits (or rolls back if it
+    raises), on its own database connection in a thread, outside the test's rolled-back one.
+    Background processes (Celery worker, live server) see what it commits."""
+    import threading
+
+    from django.db import connections, transaction
+    from django_tenants.utils import schema_context
+
+    outcome: dict = {}
+
+    def run():
+        try:
+            with schema_context(slug), transaction.atomic():
+                outcome["value"] = work()
+        except BaseException as exc:  # handed to the caller
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def start_process(args: list[str], *, log_name: str, env: dict, ready: str, timeout: float = 60):
+    """Starts a background process of the project and waits for `ready` in its output."""
+    log_path = ROOT / "var" / log_name
+    log = open(log_path, "w")  # noqa: SIM115
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready in log_path.read_text(errors="replace"):
+            return process, log
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"{args[0]} did not start, see {log_path}")
+
+
+def stop_process(process, log) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+    log.close()
+
+
+def worker_env(**extra: str) -> dict:
+    from django.conf import settings
+
+    return dict(
+        os.environ,
+        CRM_DATABASE_NAME=settings.DATABASES["default"]["NAME"],
+        CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS="1",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, redis_namespace) -> Iterator[subprocess.Popen]:
+    """A real `celery -A crm worker` (2 processes) on the test database and this run's queue.
+
+    No beat: tests that need the sweep run their own (see the Redis outage test).
+    """
+    process, log = start_process(
+        [sys.executable, "-m", "celery", "-A", "crm", "worker", "-l", "info", "--concurrency", "2"],
+        log_name=f"celery-worker-{redis_namespace}.log",
+        env=worker_env(),
+        ready="ready.",
+    )
+    yield process
+    stop_process(process, log)

@@ -11,8 +11,12 @@ def _event_id() -> str:
 class OutboxEvent(models.Model):
     """One event, written in the same transaction as the change it describes.
 
-    `seq` orders events for cursors (`/v1/events?after=`, SSE `Last-Event-ID`); `published_at` is
-    set once the dispatcher has handed it to webhooks, /ws, SSE and GraphQL subscriptions.
+    `seq` is taken when the row is inserted, i.e. BEFORE its transaction commits, so a reader may see
+    seq 11 committed while seq 10 is still in flight: `seq` is never a cursor. The dispatcher gives
+    each committed event a `position` (its place in the published log, assigned under a per-tenant
+    lock, strictly increasing in commit-discovery order). Every cursor (`/v1/events?after=`, SSE
+    `Last-Event-ID`, /ws catch-up) reads positions, so an event that commits late is placed after
+    the ones already read and is never skipped.
     """
 
     seq = models.BigAutoField(primary_key=True)
@@ -25,10 +29,26 @@ class OutboxEvent(models.Model):
     )
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set by the dispatcher, once, in one transaction with the webhook deliveries it creates.
+    position = models.BigIntegerField(null=True, blank=True, unique=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The owner's team and department when published: lets /ws and SSE check ownership scopes
+    # without a query per subscriber.
+    owner_team_id = models.CharField(max_length=40, blank=True)
+    owner_department_id = models.CharField(max_length=40, blank=True)
+    # Set once the event reached the Channels layer (/ws); the sweep retries it.
+    broadcast_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["seq"], name="events_unpublished", condition=models.Q(published_at__isnull=True)),
+            models.Index(
+                fields=["position"],
+                name="events_not_broadcast",
+                condition=models.Q(broadcast_at__isnull=True, position__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.event_type}"

@@ -26,3 +26,32 @@ class EventType(models.TextChoices):
     EVENT_CREATED = "event.created"
     COMMUNICATION_LOGGED = "communication.logged"
     PIPELINE_CHANGED = "pipeline.changed"
+    # Beyond the contract's list: how a tenant learns that failures disabled one of its webhooks.
+    WEBHOOK_DISABLED = "webhook.disabled"
+
+
+# The resource (permission prefix, and /ws channel) each kind of event belongs to: a `contact.*`
+# event is seen by whoever may read contacts, and is sent on the `contacts` channel.
+_RESOURCE_OF_ENTITY = {
+    "contact": "contacts",
+    "account": "accounts",
+    "lead": "leads",
+    "deal": "deals",
+    "task": "activities",
+    "event": "activities",
+    "communication": "activities",
+    "pipeline": "pipelines",
+    "webhook": "webhooks",
+}
+RESOURCES = sorted(set(_RESOURCE_OF_ENTITY.values()))
+
+
+def event_resource(event_type: str) -> str:
+    """`deal.stage_changed` -> `deals`; an unknown kind has a resource nobody holds by default."""
+    entity = event_type.split(".", 1)[0]
+    return _RESOURCE_OF_ENTITY.get(entity, f"{entity}s")
+
+
+def event_prefixes_of(resource: str) -> list[str]:
+    """`activities` -> [`communication.`, `event.`, `task.`]: the event types a resource covers."""
+    return sorted(f"{entity}." for entity, owner in _RESOURCE_OF_ENTITY.items() if owner == resource)

@@ -1,3 +1,7 @@
-"""Routes outside /v1 (filled by this module)."""
+"""Routes outside /v1: the SSE activity feed."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from apps.realtime.sse import activity_feed
+
+urlpatterns: list = [path("sse/activity-feed", activity_feed, name="sse-activity-feed")]

@@ -37,7 +37,7 @@ class UserForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         password = data.get("new_password")
-        if self.instance.pk is None and not password:
+        if self.instance._state.adding and not password:
             self.add_error("new_password", "A new user needs a password.")
         elif password:
             try:
@@ -47,6 +47,13 @@ class UserForm(forms.ModelForm):
         return data
 
     def save(self, commit: bool = True) -> User:
+        """Admin calls save twice (commit=False, then from save_model): the service runs once."""
+        if getattr(self, "saved_user", None) is not None:
+            return self.saved_user
+        self.saved_user = self._save_through_services()
+        return self.saved_user
+
+    def _save_through_services(self) -> User:
         data = self.cleaned_data
         fields = {
             "first_name": data["first_name"],
@@ -56,7 +63,7 @@ class UserForm(forms.ModelForm):
             "department_id": data["department"].pk if data["department"] else None,
         }
         try:
-            if self.instance.pk is None:
+            if self.instance._state.adding:
                 return services.user_create(email=data["email"], password=data["new_password"], **fields)
             fields.update(email=data["email"], is_active=data["is_active"], password=data.get("new_password") or None)
             return services.user_update(user=self.instance, data=fields)

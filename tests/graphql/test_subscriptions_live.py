@@ -5,10 +5,7 @@ import contextlib
 import json
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 
-from apps.core.graphql.subscriptions import events_group
 from tests.fixtures import LIVE_TENANT
 from tests.graphql import data
 from tests.graphql.live import GraphQLSocket, committed, cookie_header
@@ -24,10 +21,10 @@ subscription DealUpdates($pipelineId: ID) {
 
 
 def publish(event: dict) -> None:
-    """What the events module does with a committed event."""
-    resource = {"deal": "deals", "lead": "leads"}.get(event["event_type"].split(".")[0], "activities")
-    group = events_group(LIVE_TENANT, resource)
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "crm.event", "event": event})
+    """What the events module does with a committed event (apps.events.groups.broadcast)."""
+    from apps.events.groups import broadcast
+
+    broadcast([event])
 
 
 def test_socket_acknowledges_a_signed_in_session_and_answers_ping(live_server_url):
@@ -141,3 +138,104 @@ def test_connection_init_authenticates_with_a_bearer_token_and_tenant(live_serve
         assert "4403" in str(closed.value)
 
     asyncio.run(scenario())
+
+
+def test_a_stage_change_made_over_rest_reaches_a_graphql_subscriber(live_server_url, celery_worker):
+    from tests.graphql.queries import DEAL_STAGE_UPDATES
+
+    def seed():
+        contact = data.make_contact(first_name="Rest", last_name="Buyer")
+        return data.make_deal(title="Moved over REST", contact=contact, value=75000).pk, data.default_pipeline().pk
+
+    deal_id, pipeline_id = committed(seed)
+    client = login(live_server_url)
+
+    async def scenario():
+        async with await GraphQLSocket.open(live_server_url, cookies=cookie_header(client)) as socket:
+            assert (await socket.receive())["type"] == "connection_ack"
+            await socket.subscribe("elsewhere", DEAL_STAGE_UPDATES, {"pipelineId": "pipe_elsewhere"})
+            await socket.subscribe("stages", DEAL_STAGE_UPDATES, {"pipelineId": pipeline_id})
+            await asyncio.sleep(0.3)
+            moved = await asyncio.to_thread(
+                client.post,
+                f"/v1/deals/{deal_id}/move-stage",
+                json={"newStage": "negotiation", "reason": "Customer approved proposal"},
+            )
+            assert moved.status_code == 200, moved.text
+            message = await socket.receive(timeout=30)
+            assert message["type"] == "next" and message["id"] == "stages"
+            change = message["payload"]["data"]["dealStageChanged"]
+            assert change["deal"] == {
+                "id": deal_id,
+                "title": "Moved over REST",
+                "value": 75000.0,
+                "stage": "negotiation",
+                "contact": {"fullName": "Rest Buyer"},
+            }
+            assert change["previousStage"] == "qualification"
+            assert change["newStage"] == "negotiation"
+            assert change["changedBy"]["name"] == "Tenant Admin"
+            assert change["reason"] == "Customer approved proposal"
+            assert change["timestamp"].endswith("Z")
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        client.close()
+
+
+def test_the_designs_subscriptions_receive_changes_made_over_rest(live_server_url, celery_worker):
+    from tests.graphql.queries import LEAD_SCORING_UPDATES, USER_ACTIVITY_NOTIFICATIONS
+
+    def seed():
+        from apps.users.models import User
+
+        admin = User.objects.get(email=f"admin@{LIVE_TENANT}.test")
+        return data.make_lead(company="Prospect Inc").pk, data.default_pipeline().pk, admin.pk
+
+    lead_id, pipeline_id, admin_id = committed(seed)
+    client = login(live_server_url)
+    metrics = (
+        "subscription($p: ID!) { pipelineMetricsUpdated(pipelineId: $p) { dealCount totalValue pipeline { id } } }"
+    )
+
+    async def scenario():
+        async with await GraphQLSocket.open(live_server_url, cookies=cookie_header(client)) as socket:
+            assert (await socket.receive())["type"] == "connection_ack"
+            await socket.subscribe("activity", USER_ACTIVITY_NOTIFICATIONS, {"userId": admin_id})
+            await socket.subscribe("score", LEAD_SCORING_UPDATES, {"leadId": lead_id})
+            await socket.subscribe("metrics", metrics, {"p": pipeline_id})
+            await asyncio.sleep(0.3)
+
+            def changes():
+                task = {
+                    "title": "Call back",
+                    "priority": "high",
+                    "assignedTo": admin_id,
+                    "dueDate": "2030-01-25T14:00:00Z",
+                }
+                assert client.post("/v1/activities/tasks", json=task).status_code == 201
+                score = {"score": 85, "scoringFactors": ["Email opened", "Demo requested"]}
+                assert client.put(f"/v1/leads/{lead_id}/score", json=score).status_code == 200
+                deal = {"title": "Metrics deal", "value": 1234}
+                assert client.post("/v1/deals", json=deal).status_code == 201
+
+            await asyncio.to_thread(changes)
+            received = {}
+            while len(received) < 3:
+                message = await socket.receive(timeout=30)
+                assert message["type"] == "next", message
+                received.setdefault(message["id"], message["payload"]["data"])
+            assert received["activity"]["newActivity"]["title"] == "Call back"
+            assert received["activity"]["newActivity"]["priority"] == "HIGH"
+            score = received["score"]["leadScoreChanged"]
+            assert score["lead"] == {"id": lead_id, "fullName": "Jane Smith", "company": "Prospect Inc"}
+            assert score["newScore"] == 85
+            assert [factor["factor"] for factor in score["scoringFactors"]] == ["Email opened", "Demo requested"]
+            figures = received["metrics"]["pipelineMetricsUpdated"]
+            assert figures["pipeline"] == {"id": pipeline_id} and figures["dealCount"] >= 1
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        client.close()

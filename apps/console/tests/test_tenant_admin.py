@@ -69,6 +69,30 @@ def test_tenant_admin_creates_a_user_with_a_role(page, live_server_url, django_d
 
 
 @pytest.mark.django_db(transaction=False)
+def test_tenant_admin_creates_a_contact(page, live_server_url, django_db_blocker):
+    base = tenant_url(live_server_url)
+    sign_in(page, base, f"admin@{LIVE_TENANT}.test")
+    page.goto(f"{base}/admin/contacts/contact/add/")
+    page.fill("#id_first_name", "Browser")
+    page.fill("#id_last_name", "Contact")
+    page.fill("#id_email", "Browser.Contact@Example.com")
+    page.fill("#id_phone", "+1 555 010 9999")
+    screenshot(page, "tenant-add-contact")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist")
+    screenshot(page, "tenant-contacts")
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        with tenant_context(Tenant.objects.get(schema_name=LIVE_TENANT)):
+            from apps.contacts.models import Contact
+
+            contact = Contact.objects.get(email="browser.contact@example.com")
+            assert contact.phone == "+15550109999"
+            assert contact.owner.email == f"admin@{LIVE_TENANT}.test"
+        connection.set_schema_to_public()
+
+
+@pytest.mark.django_db(transaction=False)
 def test_deal_moved_on_the_kanban_board_lands_in_its_stage_history(
     page, live_server_url, board_deals, django_db_blocker
 ):

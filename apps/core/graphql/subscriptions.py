@@ -12,9 +12,8 @@ signed-in browser is used. `tenantId` must name the tenant the socket was routed
 or `?tenant_id=` already did).
 
 Events come from the platform's event stream: the events module publishes each committed event
-to the Channels group `events.<tenant>.<resource>` (`events.acme.deals`) as
-`{"type": "crm.event", "events": [<event object>, ...]}` (or one `"event"`); a socket joins the
-groups of the resources subscriptions are about.
+to the Channels group `events.<tenant>.<resource>` (`events.acme.deals`); each server process
+listens to those groups once (apps.realtime.hub) and hands the events to its sockets.
 Each subscription field's `subscribe_*` picks the event types it cares about; each event then
 runs the subscription's selection set in the database thread, with the same permission checks
 and loaders as queries. A field that resolves to null (an event the subscriber may not see, or
@@ -135,7 +134,12 @@ def _cookies(header: str) -> dict[str, str]:
 
 
 class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
-    """One socket: authenticated once, any number of subscriptions, each by its client id."""
+    """One socket: authenticated once, any number of subscriptions, each by its client id.
+
+    It has no channel of its own: the server process's hub (apps.realtime.hub) listens to the
+    tenant's event groups once and hands each event to the sockets that joined them."""
+
+    channel_layer_alias = None  # events come through the hub, see above
 
     async def connect(self) -> None:
         if PROTOCOL not in (self.scope.get("subprotocols") or []):
@@ -161,14 +165,8 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
         raise StopConsumer
 
     async def _close_later(self, code: int) -> None:
-        """`_end` from outside the consumer's own handlers: through its channel."""
+        """Closes a socket that never sent `connection_init` (the server then ends it)."""
         await self.close(code=code)
-        with contextlib.suppress(Exception):
-            await self.channel_layer.send(self.channel_name, {"type": "consumer.stop", "code": code})
-
-    async def consumer_stop(self, message: dict) -> None:
-        await self.disconnect(message.get("code", 1000))
-        raise StopConsumer
 
     async def disconnect(self, code) -> None:
         timer = getattr(self, "init_timer", None)
@@ -179,8 +177,10 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
             task.cancel()
         if tasks:  # let them unwind (a cancelled task may still be finishing a database call)
             await asyncio.wait(tasks, timeout=2)
+        from apps.realtime.hub import hub
+
         for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await hub().leave(group, self.on_event)
 
     async def receive_json(self, content: Any, **kwargs) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
@@ -229,9 +229,12 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
         if user is None:
             await self._end(4403)
         self.context = SubscriptionContext(user, auth, grants)
+        from apps.realtime.hub import hub
+
+        self.on_event = self._on_event  # one object, so the hub can forget it again
         for resource in SUBSCRIBED_RESOURCES:
             group = events_group(self.tenant.schema_name, resource)
-            await self.channel_layer.group_add(group, self.channel_name)
+            await hub().join(group, self.on_event)
             self.groups_joined.append(group)
         await self.send_json({"type": "connection_ack"})
 
@@ -248,18 +251,13 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
         self.queues[operation_id] = queue
         self.operations[operation_id] = asyncio.create_task(self._run(operation_id, payload, queue))
 
-    async def crm_event(self, message: dict) -> None:
-        """Events of the tenant, from the Channels group (`event`, or a batch as `events`, in
-        log order): handed to every subscription."""
-        events = message.get("events")
-        if events is None:
-            events = [message.get("event")]
-        for event in events:
-            if not isinstance(event, dict):
-                continue
-            for queue in self.queues.values():
-                with contextlib.suppress(asyncio.QueueFull):
-                    queue.put_nowait(event)
+    async def _on_event(self, event: dict) -> None:
+        """An event of the tenant, from the hub: handed to every subscription of this socket."""
+        if not isinstance(event, dict):
+            return
+        for queue in self.queues.values():
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(event)
 
     async def _send_errors(self, operation_id: str, errors: list) -> None:
         await self.send_json({"type": "error", "id": operation_id, "payload": [format_error(e) for e in errors]})
