@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import threading
 
 import websockets
 
@@ -10,30 +9,11 @@ from tests.fixtures import LIVE_TENANT
 
 
 def committed(work):
-    """Runs `work()` on its own database connection in `livetest`, committed, and returns its result
-    (the live server cannot see a test's rolled-back transaction)."""
-    from django.db import connection
+    """Runs `work()` committed in `livetest` (the live server cannot see a test's rolled-back
+    transaction) and returns its result."""
+    from tests.fixtures import commit_in_tenant
 
-    from apps.tenants.models import Tenant
-
-    outcome: dict = {}
-
-    def run():
-        try:
-            connection.set_schema_to_public()
-            connection.set_tenant(Tenant.objects.get(schema_name=LIVE_TENANT))
-            outcome["value"] = work()
-        except Exception as error:  # re-raised in the test's thread
-            outcome["error"] = error
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    return commit_in_tenant(LIVE_TENANT, work)
 
 
 class GraphQLSocket:
