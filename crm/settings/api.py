@@ -1,6 +1,6 @@
 """REST (DRF), OpenAPI, GraphQL and OAuth2."""
 
-from crm.settings.env import VAR_DIR, env
+from crm.settings.env import BASE_DIR, VAR_DIR, env
 
 API_VERSION = "1.0"
 
@@ -45,7 +45,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-GRAPHENE = {"SCHEMA": "crm.schema.schema"}
+# `python manage.py graphql_schema` writes the SDL to the committed schema.graphql (a test fails
+# when the schema drifts from it).
+GRAPHENE = {"SCHEMA": "crm.schema.schema", "SCHEMA_OUTPUT": str(BASE_DIR / "schema.graphql")}
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {

@@ -1,0 +1,33 @@
+"""Celery tasks run in the tenant that queued them (tenant-schemas-celery), on a real worker."""
+
+import time
+import uuid
+
+import pytest
+from django_redis import get_redis_connection
+from django_tenants.utils import schema_context
+
+from apps.core.tasks import tenant_probe
+from tests.fixtures import LIVE_TENANT, OTHER_TENANT
+
+
+def wait_for(key: str, timeout: float = 30) -> str | None:
+    redis = get_redis_connection("default")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = redis.get(key)
+        if value is not None:
+            return value.decode()
+        time.sleep(0.2)
+    return None
+
+
+@pytest.mark.django_db
+def test_a_task_runs_in_the_schema_of_the_tenant_that_queued_it(celery_worker):
+    tokens = {}
+    for slug in (LIVE_TENANT, OTHER_TENANT):
+        tokens[slug] = uuid.uuid4().hex
+        with schema_context(slug):
+            tenant_probe.delay(tokens[slug])
+    for slug, token in tokens.items():
+        assert wait_for(f"probe:{token}") == slug
