@@ -74,8 +74,11 @@ def contacts_csv(count: int) -> bytes:
 
 
 def copy_baseline(data: bytes) -> tuple[float, float]:
-    """rows/s of PostgreSQL's COPY of the same CSV into a bare table (no index, constraint or trigger),
-    and of one INSERT ... SELECT of those rows into the contacts table."""
+    """rows/s of PostgreSQL's COPY of the same CSV into a bare table (no index, constraint or
+    trigger), and of a COPY of the same rows into the contacts table itself (its indexes, generated
+    search columns and search-terms trigger), rolled back: the ceiling of any import into it."""
+    rows = list(csv.reader(io.StringIO(data.decode())))[1:]
+    now = time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime())
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS public.bench_bulk_copy")
         cursor.execute(
@@ -87,21 +90,20 @@ def copy_baseline(data: bytes) -> tuple[float, float]:
             copy.write(data)
         seconds = time.perf_counter() - started
         cursor.execute("SELECT count(*) FROM public.bench_bulk_copy")
-        rows = cursor.fetchone()[0]
-        # What the real table costs by itself: the same rows moved into contacts_contact by one
-        # SQL statement (its indexes, generated search columns and constraints), rolled back.
+        assert cursor.fetchone()[0] == len(rows)
+        cursor.execute("DROP TABLE public.bench_bulk_copy")
         cursor.execute("SAVEPOINT into_contacts")
         started = time.perf_counter()
-        cursor.execute(
-            "INSERT INTO contacts_contact (id, first_name, last_name, email, phone, company, job_title, address,"
-            " custom_fields, owner_id, created_at, updated_at)"
-            " SELECT 'contact_bench' || row_number() OVER (), first_name, last_name, email, phone, company, job_title,"
-            " '{}'::jsonb, jsonb_build_object('industry', industry), NULL, now(), now() FROM public.bench_bulk_copy"
-        )
+        columns = "id, email, first_name, last_name, phone, company, job_title, address, custom_fields"
+        with cursor.cursor.copy(f"COPY contacts_contact ({columns}, created_at, updated_at) FROM STDIN") as copy:
+            for number, (email, first, last, phone, company, title, industry) in enumerate(rows):
+                custom = f'{{"industry": "{industry}"}}'
+                copy.write_row(
+                    [f"contact_bench{number}", email, first, last, phone, company, title, "{}", custom, now, now]
+                )
         table_seconds = time.perf_counter() - started
         cursor.execute("ROLLBACK TO SAVEPOINT into_contacts")
-        cursor.execute("DROP TABLE public.bench_bulk_copy")
-    return rows / seconds, rows / table_seconds
+    return len(rows) / seconds, len(rows) / table_seconds
 
 
 def start_worker() -> subprocess.Popen:
@@ -190,10 +192,12 @@ def main() -> None:
             "phones to E.164, custom field)"
         )
         print(f"  PostgreSQL COPY into a bare table: {copy_rate:>10,.0f} rows/s")
-        print(f"  SQL insert of them into contacts:  {table_rate:>10,.0f} rows/s  (its indexes and search columns)")
+        print(
+            f"  COPY of them into contacts:        {table_rate:>10,.0f} rows/s  (its indexes, search columns, trigger)"
+        )
         print(
             f"  API + worker, end to end:          {rate:>10,.0f} rows/s  = {ratio:.3f} x COPY   (goal >= 0.33),"
-            f" {rate / table_rate:.2f} x the SQL insert"
+            f" {rate / table_rate:.2f} x COPY into contacts"
             f"\n    request answered in {accepted:.2f} s, worker {in_worker:.2f} s, total {seconds:.2f} s"
             f" (contacts, {args.contacts:,} contact.created events, job bookkeeping)"
         )

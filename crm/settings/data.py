@@ -20,6 +20,7 @@ else:
 if env("CRM_DATABASE_NAME"):  # lets a test's live server reach the test database
     _database["NAME"] = env("CRM_DATABASE_NAME")
 _database["ENGINE"] = "django_tenants.postgresql_backend"
+ORIGINAL_BACKEND = "crm.db"  # Django's PostgreSQL without implicit "_like" indexes (crm/db/base.py)
 _database.setdefault("OPTIONS", {})
 _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}

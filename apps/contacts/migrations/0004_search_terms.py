@@ -5,8 +5,7 @@ from django.db import migrations, models
 
 # Every word (3+ letters) of a contact's names and company lands in contacts_contactsearchterm in
 # the statement that writes the contact, so typo correction knows it in the next request.
-TERMS_TRIGGER = r"""
-CREATE INDEX contact_search_term_trgm ON contacts_contactsearchterm USING gin (term gin_trgm_ops);
+ROW_TRIGGER = r"""
 CREATE FUNCTION contact_search_terms_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO contacts_contactsearchterm (term)
@@ -22,6 +21,10 @@ $$;
 CREATE TRIGGER contact_search_terms AFTER INSERT OR UPDATE OF first_name, last_name, company ON contacts_contact
     FOR EACH ROW EXECUTE FUNCTION contact_search_terms_add();
 """
+TERMS_TRIGGER = (
+    "CREATE INDEX contact_search_term_trgm ON contacts_contactsearchterm USING gin (term gin_trgm_ops);\n"
+    + ROW_TRIGGER
+)
 DROP_TERMS_TRIGGER = """
 DROP TRIGGER IF EXISTS contact_search_terms ON contacts_contact;
 DROP FUNCTION IF EXISTS contact_search_terms_add();
