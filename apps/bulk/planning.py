@@ -45,6 +45,8 @@ from apps.core.scoping import record_in_scope
 from apps.history.api.mixins import REASSIGN_PERMISSION
 from apps.pipelines.choices import StageType
 
+KEEP_CHECKED_ROWS = 200_000
+
 
 def any_of(values) -> RawSQL:
     """`IN (SELECT unnest(%s))`: one array parameter instead of thousands of placeholders."""
@@ -123,6 +125,9 @@ class ImportPlanner:
         self.seen: dict[str, str] = {}
         # Emails and phones read once per run: a strict import reads every row twice.
         self.memo: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        # Rows the strict validation pass cleaned (all valid, or nothing is written), taken again
+        # by the write pass instead of cleaning them twice; bounded, the rest are cleaned again.
+        self.checked: dict[int, CleanRow] = {}
 
     # -- cells ---------------------------------------------------------------------------------
     def clean(self, number: int, mapped: dict[str, Any]) -> CleanRow:
@@ -256,7 +261,7 @@ class ImportPlanner:
     def plan(self, batch: list[tuple[int, dict[str, Any]]], *, dry: bool = False) -> Plan:
         """`dry`: only to find the errors (the strict pass); the creates it lists are not writable."""
         self.dry = dry
-        rows = [self.clean(number, mapped) for number, mapped in batch]
+        rows = [self._checked_or_clean(number, mapped) for number, mapped in batch]
         existing = self._existing([row for row in rows if not row.errors])
         known = self._known_ids(rows)
         plan = Plan()
@@ -279,6 +284,14 @@ class ImportPlanner:
                 plan.failed += 1
                 plan.errors.extend(row.errors)
         return plan
+
+    def _checked_or_clean(self, number: int, mapped: dict[str, Any]) -> CleanRow:
+        row = self.checked.pop(number, None)
+        if row is None:
+            row = self.clean(number, mapped)
+            if self.dry and len(self.checked) < KEEP_CHECKED_ROWS:
+                self.checked[number] = row
+        return row
 
     def _match(self, keys: list[str], existing: dict[str, Any]):
         """The live record (or the id of a row created earlier in this run) a row duplicates."""

@@ -15,6 +15,8 @@ UNTRACKED = {"id", "createdAt", "updatedAt"}
 
 
 def jsonable(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool, float):  # most values: nothing to convert
+        return value
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value.utcoffset() is not None else value.isoformat()
     if isinstance(value, date):
