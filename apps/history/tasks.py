@@ -1,11 +1,11 @@
-"""Emptying the trash past the tenant's retention period (schedule it daily per tenant)."""
+"""Emptying the trash past the tenant's retention period: daily, once per tenant (the beat
+scheduler runs each entry in every tenant's schema)."""
 
 from celery import shared_task
-from django_tenants.utils import schema_context
 
 
 @shared_task(name="history.trash_purge")
-def trash_purge_task(schema_name: str) -> int:
+def trash_purge_task() -> int:
     from apps.accounts.models import Account
     from apps.activities.models import Communication, Event, Task
     from apps.contacts.models import Contact
@@ -13,5 +13,4 @@ def trash_purge_task(schema_name: str) -> int:
     from apps.history.services import trash_purge
     from apps.leads.models import Lead
 
-    with schema_context(schema_name):
-        return trash_purge(models=[Task, Event, Communication, Deal, Lead, Contact, Account])
+    return trash_purge(models=[Task, Event, Communication, Deal, Lead, Contact, Account])

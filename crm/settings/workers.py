@@ -29,6 +29,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "events-tasks-due": {"task": "events.tasks_due", "schedule": 60.0},
     "events-purge": {"task": "events.purge", "schedule": crontab(hour=3, minute=17)},
     "bulk-exports-purge": {"task": "bulk.exports_purge", "schedule": crontab(hour=3, minute=41)},
+    "history-trash-purge": {"task": "history.trash_purge", "schedule": crontab(hour=3, minute=29)},
 }
 
 CHANNEL_LAYERS = {

@@ -31,3 +31,24 @@ def test_a_task_runs_in_the_schema_of_the_tenant_that_queued_it(celery_worker):
             tenant_probe.delay(tokens[slug])
     for slug, token in tokens.items():
         assert wait_for(f"probe:{token}") == slug
+
+
+def test_every_beat_entry_names_a_registered_task_taking_no_arguments():
+    """Beat sends each entry to every tenant schema with no arguments: each must be a known task
+    that runs in the schema it is sent to."""
+    import inspect
+
+    from django.conf import settings
+
+    from crm.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        task = app.tasks.get(entry["task"])
+        assert task is not None, f"beat entry {name}: no task {entry['task']}"
+        required = [
+            p
+            for p in inspect.signature(task.run).parameters.values()
+            if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+        assert not required and not entry.get("args"), f"beat entry {name} needs arguments: {required}"

@@ -200,8 +200,6 @@ def test_merging_leads_moves_scoring_history(admin_api):
 
 
 def test_trash_purge_deletes_only_what_is_past_retention(admin_api):
-    from django.db import connection
-
     from apps.history.tasks import trash_purge_task
 
     old = create(admin_api, "contacts")
@@ -209,6 +207,6 @@ def test_trash_purge_deletes_only_what_is_past_retention(admin_api):
     for record in (old, recent):
         admin_api.delete(f"/v1/contacts/{record['id']}")
     Contact.all_objects.filter(pk=old["id"]).update(deleted_at=timezone.now() - timedelta(days=31))
-    assert trash_purge_task(connection.schema_name) == 1
+    assert trash_purge_task() == 1
     assert not Contact.all_objects.filter(pk=old["id"]).exists()
     assert Contact.all_objects.filter(pk=recent["id"]).exists()
