@@ -86,3 +86,15 @@ def test_limits_are_counted_per_caller(small_limits, api, make_user):
         api.get("/v1/teams")
     api.force_authenticate(second)
     assert api.get("/v1/teams").status_code == 200
+
+
+def test_refused_credentials_are_counted_by_address_and_wear_the_headers(small_limits, api):
+    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    refused = [api.get("/v1/teams") for _ in range(3)]
+    assert [r.status_code for r in refused] == [401, 401, 401]
+    assert [r["X-RateLimit-Remaining"] for r in refused] == ["2", "1", "0"]
+    assert refused[0]["X-RateLimit-Limit"] == "3"
+    guessing = api.get("/v1/teams")  # a fourth guess from the same address within the minute
+    assert guessing.status_code == 429
+    assert guessing.json()["error"]["code"] == "RATE_LIMIT_EXCEEDED"
+    assert int(guessing["Retry-After"]) >= 1
