@@ -21,17 +21,24 @@ class TenantPasswordPolicyValidator:
         policy = _policy()
         if policy is None:
             return
-        problems = []
-        if len(password) < policy["min_length"]:
-            problems.append(f"at least {policy['min_length']} characters")
-        if policy["require_uppercase"] and not re.search(r"[A-Z]", password):
-            problems.append("an uppercase letter")
-        if policy["require_numbers"] and not re.search(r"\d", password):
-            problems.append("a number")
-        if policy["require_symbols"] and not re.search(r"[^A-Za-z0-9]", password):
-            problems.append("a symbol")
+        problems = [rule for rule, met in _rules(policy, password) if not met]
         if problems:
             raise ValidationError("The password must contain " + ", ".join(problems) + ".", code="password_policy")
 
     def get_help_text(self) -> str:
-        return "Your password must follow your organisation's password policy."
+        policy = _policy()
+        if policy is None:
+            return "Your password must follow your organisation's password policy."
+        return "Your organisation's policy: the password must contain " + ", ".join(r for r, _ in _rules(policy)) + "."
+
+
+def _rules(policy: dict, password: str = "") -> list[tuple[str, bool]]:
+    """(rule, met by `password`) for each rule the policy sets."""
+    rules = [(f"at least {policy['min_length']} characters", len(password) >= policy["min_length"])]
+    if policy["require_uppercase"]:
+        rules.append(("an uppercase letter", bool(re.search(r"[A-Z]", password))))
+    if policy["require_numbers"]:
+        rules.append(("a number", bool(re.search(r"\d", password))))
+    if policy["require_symbols"]:
+        rules.append(("a symbol", bool(re.search(r"[^A-Za-z0-9]", password))))
+    return rules
