@@ -1,10 +1,13 @@
-"""The tenant's password policy as a Django password validator: every `validate_password` call
-(user creation, password change, `apps.users.services.password_validate`) enforces it."""
+"""The tenant's password policy: a Django password validator (every `validate_password` call —
+user creation, password change, `apps.users.services.password_validate` — enforces it), and its
+`max_age_days` (a password older than that must be changed before the person signs in again)."""
 
 import re
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 
@@ -42,3 +45,15 @@ def _rules(policy: dict, password: str = "") -> list[tuple[str, bool]]:
     if policy["require_symbols"]:
         rules.append(("a symbol", bool(re.search(r"[^A-Za-z0-9]", password))))
     return rules
+
+
+def password_expired(user, request=None) -> bool:
+    """Older than the tenant's `max_age_days` (0: passwords never expire). A password whose age is
+    unknown (set before ages were kept) is not held against its owner."""
+    changed_at = getattr(user, "password_changed_at", None)
+    if changed_at is None or connection.schema_name == get_public_schema_name():
+        return False
+    from apps.security.services import security_config_get
+
+    max_age_days = security_config_get(request)["password_policy"]["max_age_days"]
+    return bool(max_age_days) and changed_at < timezone.now() - timedelta(days=max_age_days)
