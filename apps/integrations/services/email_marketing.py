@@ -120,7 +120,12 @@ def sync_contacts_start(
 
 def _sync_begin(sync_id: str) -> Sync | None:
     with transaction.atomic():
-        sync = Sync.objects.select_for_update().select_related("owner", "connection").filter(pk=sync_id).first()
+        sync = (
+            Sync.objects.select_for_update(of=("self",))
+            .select_related("owner", "connection")
+            .filter(pk=sync_id)
+            .first()
+        )
         if sync is None or sync.status in SYNC_FINISHED:
             return None
         if sync.status == SyncStatus.QUEUED:
