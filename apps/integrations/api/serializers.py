@@ -102,7 +102,7 @@ class SyncContactsSerializer(StrictSerializer):
 
 
 # -- calendar ----------------------------------------------------------------------------------
-class AttendeeSerializer(StrictSerializer):
+class CalendarAttendeeSerializer(StrictSerializer):
     email = serializers.EmailField()
     name = serializers.CharField(max_length=255, required=False, allow_blank=True)
     contact_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -114,7 +114,7 @@ class CalendarEventBodySerializer(StrictSerializer):
     start_time = serializers.DateTimeField()
     end_time = serializers.DateTimeField()
     location = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    attendees = AttendeeSerializer(many=True, required=False)
+    attendees = CalendarAttendeeSerializer(many=True, required=False)
 
     def validate(self, attrs):
         if attrs["end_time"] < attrs["start_time"]:
@@ -136,7 +136,7 @@ class CalendarEventSerializer(StrictSerializer):
 
 
 # -- accounting --------------------------------------------------------------------------------
-class AddressSerializer(StrictSerializer):
+class InvoiceAddressSerializer(StrictSerializer):
     street = serializers.CharField(max_length=500, required=False, allow_blank=True)
     city = serializers.CharField(max_length=255, required=False, allow_blank=True)
     state = serializers.CharField(max_length=255, required=False, allow_blank=True)
@@ -144,13 +144,13 @@ class AddressSerializer(StrictSerializer):
     country = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
-class CustomerSerializer(StrictSerializer):
+class InvoiceCustomerSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)  # QBO's DisplayName limit
     email = serializers.EmailField(required=False, allow_blank=True)
-    address = AddressSerializer(required=False)
+    address = InvoiceAddressSerializer(required=False)
 
 
-class LineItemSerializer(StrictSerializer):
+class InvoiceLineItemSerializer(StrictSerializer):
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=Decimal("0"))
     rate = serializers.DecimalField(max_digits=16, decimal_places=2)
@@ -165,8 +165,8 @@ class LineItemSerializer(StrictSerializer):
 
 
 class InvoiceDataSerializer(StrictSerializer):
-    customer = CustomerSerializer()
-    line_items = LineItemSerializer(many=True, allow_empty=False)
+    customer = InvoiceCustomerSerializer()
+    line_items = InvoiceLineItemSerializer(many=True, allow_empty=False)
     terms = serializers.CharField(max_length=31, required=False, allow_blank=True)
     due_date = serializers.DateField(required=False)
 

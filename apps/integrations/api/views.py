@@ -100,7 +100,11 @@ class SyncViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         return selectors.sync_list()
 
-    @extend_schema(summary="The tenant's contact syncs, newest first", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="The tenant's contact syncs, newest first",
+        operation_id="integrations_syncs_list",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(
