@@ -28,6 +28,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000")
 
 CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("CRM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", False)
+# Secrets that encrypt integration credentials (first encrypts, all decrypt); empty: SECRET_KEY.
+CRM_INTEGRATIONS_KEY = env_list("CRM_INTEGRATIONS_KEY", "")
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 
 # Proxies whose X-Forwarded-For is believed (CIDRs); any other peer's header is ignored.
