@@ -63,7 +63,7 @@ class Installation(TimestampedModel):
         constraints = [models.UniqueConstraint(fields=["tenant", "app"], name="marketplace_one_install_per_tenant")]
 
     def __str__(self) -> str:
-        return f"{self.app.name} in {self.tenant_id}"
+        return str(self.app)
 
 
 class Widget(TimestampedModel):

@@ -165,8 +165,9 @@ def _webhook_events(app: MarketplaceApp, webhook_config: dict, permissions: list
         return []
     events = list(dict.fromkeys(webhook_config.get("events") or []))
     offered = {event for endpoint in app.webhook_endpoints for event in endpoint["events"]}
-    if not events:
-        events = sorted(offered)
+    if not events:  # every event the app offers that the grant lets it read
+        unreadable = set(unreadable_events(sorted(offered), permissions))
+        return sorted(offered - unreadable)
     field = "installation_config.webhook_config.events"
     not_offered = [event for event in events if event not in offered]
     if not_offered:
