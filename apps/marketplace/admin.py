@@ -242,8 +242,8 @@ class InstallationAdmin(RbacAdmin):
         """Installed by the form's service call."""
 
     def delete_model(self, request, obj) -> None:
-        services.app_uninstall(installation=obj)
+        services.app_uninstall(installation=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         for installation in queryset:
-            services.app_uninstall(installation=installation)
+            services.app_uninstall(installation=installation, actor=request.user)

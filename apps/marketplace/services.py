@@ -23,6 +23,8 @@ from oauth2_provider.settings import oauth2_settings
 
 from apps.core.errors import Conflict, Forbidden, ValidationFailed
 from apps.core.permissions import grants_cover
+from apps.events.services import event_emit
+from apps.events.types import EventType
 from apps.identity.services import oauth_client_permissions_set
 from apps.marketplace import widgets
 from apps.marketplace.choices import AppStatus, DataAccessLevel
@@ -199,6 +201,20 @@ def _webhooks_create(app: MarketplaceApp, events: list[str], permissions: list[s
     return ids
 
 
+def _event(event_type: EventType, installation: Installation, *, actor=None) -> None:
+    event_emit(
+        event_type,
+        data={
+            "installation_id": installation.pk,
+            "app_id": installation.app_id,
+            "app_name": installation.app.name,
+            "permissions_granted": installation.permissions_granted,
+        },
+        record_id=installation.pk,
+        actor=actor,
+    )
+
+
 @transaction.atomic
 def app_install(
     *,
@@ -232,7 +248,7 @@ def app_install(
     events = _webhook_events(app, config, permissions)
     config["events"] = events
     _client_create(app, permissions)
-    return Installation.objects.create(
+    installation = Installation.objects.create(
         tenant=tenant,
         app=app,
         permissions_granted=permissions,
@@ -242,16 +258,19 @@ def app_install(
         webhook_ids=_webhooks_create(app, events, permissions, installed_by) if events else [],
         installed_by=getattr(installed_by, "pk", None) or "",
     )
+    _event(EventType.APP_INSTALLED, installation, actor=installed_by)
+    return installation
 
 
 @transaction.atomic
-def app_uninstall(*, installation: Installation) -> None:
+def app_uninstall(*, installation: Installation, actor=None) -> None:
     """Removes the app from its tenant: its tokens stop working at once, its webhooks and
     widgets go."""
     with schema_context(installation.tenant.schema_name):
         _client_remove(installation.app)
         for webhook in Webhook.objects.filter(pk__in=installation.webhook_ids):
             webhooks.webhook_delete(webhook=webhook)
+        _event(EventType.APP_UNINSTALLED, installation, actor=actor)
     installation.delete()
 
 

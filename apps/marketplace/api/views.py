@@ -115,7 +115,7 @@ class InstallationViewSet(mixins.DestroyModelMixin, ListRetrieveViewSet):
     def destroy(self, request, *args, **kwargs):
         installation = self.get_object()
         installation_id = installation.pk
-        services.app_uninstall(installation=installation)
+        services.app_uninstall(installation=installation, actor=request.user)
         return Response({"id": installation_id, "deleted": True})
 
 
@@ -182,4 +182,7 @@ class WidgetViewSet(CrmViewSet):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def data(self, request, pk=None):
-        return Response(selectors.widget_data(widget=self.get_object()))
+        widget = self.get_object()
+        if app_installation(request) is None:  # a person sees figures of records they may read
+            require_permission(request, f"{widget.data_source['query']}:read")
+        return Response(selectors.widget_data(widget=widget))

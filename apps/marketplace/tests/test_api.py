@@ -102,6 +102,21 @@ def test_operator_app_list_has_no_n_plus_one(operator_api, django_assert_max_num
     assert response.status_code == 200 and len(response.json()["data"]) >= 5
 
 
+def test_tenant_admins_see_the_catalogue_of_active_apps(admin_api, operator_api, registered):
+    listed = admin_api.get("/v1/marketplace/apps").json()["data"]
+    assert registered["id"] in [app["id"] for app in listed]
+    assert "credentials" not in listed[0]
+    operator_api.post(f"/v1/marketplace/apps/{registered['id']}/disable")
+    assert registered["id"] not in [app["id"] for app in admin_api.get("/v1/marketplace/apps").json()["data"]]
+    assert admin_api.get(f"/v1/marketplace/apps/{registered['id']}").status_code == 404
+
+
+def test_a_disabled_app_cannot_be_installed(admin_api, operator_api, registered):
+    operator_api.post(f"/v1/marketplace/apps/{registered['id']}/disable")
+    response = admin_api.post("/v1/marketplace/apps/install", install_body(registered["id"]), format="json")
+    assert response.status_code == 409
+
+
 # ------------------------------------------------------------------------------------------------
 # installation
 
@@ -176,6 +191,18 @@ def test_installed_apps_list_only_this_tenants(admin_api, installed, django_asse
     assert other.get("/v1/marketplace/installations").json()["data"] == []
     assert other.get(f"/v1/marketplace/installations/{installed['id']}").status_code == 404
     in_tenant(TENANT)
+
+
+def test_install_and_uninstall_are_events_of_the_tenant(admin_api, installed, admin):
+    from apps.events.models import OutboxEvent
+
+    in_tenant(TENANT)
+    event = OutboxEvent.objects.get(event_type="app.installed", record_id=installed["id"])
+    assert event.data["app_id"] == installed["app_id"] and event.actor_id == admin.pk
+    assert event.data["permissions_granted"] == ["deals:read", "contacts:read", "pipelines:read"]
+    admin_api.delete(f"/v1/marketplace/installations/{installed['id']}")
+    in_tenant(TENANT)
+    assert OutboxEvent.objects.filter(event_type="app.uninstalled", record_id=installed["id"]).exists()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -393,6 +420,19 @@ def test_widgets_are_made_by_apps_and_seen_by_tenant_admins(admin_api, app_api, 
     widget = app_api.post("/v1/marketplace/widgets", WIDGET_BODY, format="json").json()["data"]
     assert [item["id"] for item in admin_api.get("/v1/marketplace/widgets").json()["data"]] == [widget["id"]]
     assert admin_api.get(f"/v1/marketplace/widgets/{widget['id']}/data").status_code == 200
+
+
+def test_people_see_widget_figures_only_for_records_they_may_read(api, app_api, make_user):
+    from apps.users.models import Role
+
+    widget = app_api.post("/v1/marketplace/widgets", WIDGET_BODY, format="json").json()["data"]
+    in_tenant(TENANT)
+    Role.objects.create(name="marketplace_viewer", permissions=["marketplace:read"])
+    api.force_authenticate(make_user(roles=["marketplace_viewer"]))
+    assert api.get("/v1/marketplace/widgets").status_code == 200
+    refused = api.get(f"/v1/marketplace/widgets/{widget['id']}/data")
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["details"]["required_permissions"] == ["deals:read"]
 
 
 def test_widget_list_has_no_n_plus_one(app_api, django_assert_max_num_queries):
