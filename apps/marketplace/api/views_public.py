@@ -6,6 +6,7 @@ Operators are the superusers of the public schema; they authenticate with their 
 
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
@@ -35,7 +36,7 @@ class OperatorAppViewSet(ListRetrieveViewSet):
     permission_classes = [RateLimitGate, DeclaredPermission, IsOperator]
     required_permissions = {"*": AUTHENTICATED}
 
-    @extend_schema(request=AppRegisterSerializer, responses={201: AppSerializer})
+    @extend_schema(request=AppRegisterSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])
     def register(self, request):
         body = AppRegisterSerializer(data=request.data)
