@@ -23,7 +23,7 @@ from apps.marketplace.api.serializers import (
     InstallSerializer,
     WidgetSerializer,
 )
-from apps.marketplace.models import Installation, Widget
+from apps.marketplace.models import Installation, MarketplaceApp, Widget
 from apps.marketplace.permissions import MARKETPLACE_MANAGE, MARKETPLACE_READ
 
 # What an app may list through `/v1/marketplace/data/<resource>`: the records' own list views,
@@ -86,7 +86,7 @@ class CatalogueViewSet(ListRetrieveViewSet):
         body = InstallSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         config = body.validated_data["installation_config"]
-        app = selectors.app_list().filter(pk=body.validated_data["app_id"]).first()
+        app = MarketplaceApp.objects.filter(pk=body.validated_data["app_id"]).first()
         if app is None:
             raise ValidationFailed({"app_id": f"No app '{body.validated_data['app_id']}'."})
         installation = services.app_install(
