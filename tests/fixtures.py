@@ -7,6 +7,7 @@ back, inside the `acme` tenant unless it asks for another.
         api.get("/v1/users")
 """
 
+import email
 import os
 import socket
 import subprocess
@@ -145,7 +146,26 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup, django_db_blocker) -> Iterator[str]:
+def live_mail_dir(tmp_path_factory) -> Path:
+    """Where the live server writes the e-mails it sends (Django's file backend): read them with
+    `live_mail_to`. The test process itself uses Django's locmem outbox (`mailoutbox`)."""
+    return tmp_path_factory.mktemp("live-mail")
+
+
+def live_mail_to(mail_dir: Path, address: str) -> list[email.message.Message]:
+    """The messages the live server sent to `address`, oldest first."""
+    found = []
+    for path in sorted(mail_dir.iterdir(), key=lambda item: item.stat().st_mtime):
+        for raw in path.read_text().split("\n" + "-" * 79 + "\n"):
+            if raw.strip():
+                message = email.message_from_string(raw.lstrip())
+                if address in message.get("To", ""):
+                    found.append(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, django_db_blocker, live_mail_dir) -> Iterator[str]:
     """The ASGI app under uvicorn, as `make run` serves it, on the test database.
 
     Tests talk to it over real HTTP/WebSocket; use the `livetest` tenant, whose data is committed.
@@ -153,7 +173,13 @@ def live_server_url(django_db_setup, django_db_blocker) -> Iterator[str]:
     from django.conf import settings
 
     port = _free_port()
-    env = dict(os.environ, CRM_DATABASE_NAME=settings.DATABASES["default"]["NAME"], PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        CRM_DATABASE_NAME=settings.DATABASES["default"]["NAME"],
+        PYTHONUNBUFFERED="1",
+        EMAIL_HOST="",  # never a real mail server: files in live_mail_dir
+        CRM_EMAIL_FILE_PATH=str(live_mail_dir),
+    )
     log = open(ROOT / "var" / f"live-server-{port}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [

@@ -134,11 +134,12 @@ def _task_clean(data: dict[str, Any], task: Task | None) -> dict[str, Any]:
 
 
 @transaction.atomic
-def task_create(*, actor, data: dict[str, Any], can_reassign: bool) -> Task:
+def task_create(*, actor, data: dict[str, Any], can_reassign: bool, event_extra: dict | None = None) -> Task:
+    """`event_extra`: what the caller adds to `task.created` (automation names its rule)."""
     cleaned = _task_clean(data, None) | _owner(data, None, actor, can_reassign)
     cleaned.setdefault("assigned_to", cleaned.get("owner"))
     task = _save(record=Task(), cleaned=cleaned)
-    _emit(EventType.TASK_CREATED, record=task, kind="task", fields=TASK_FIELDS, actor=actor)
+    _emit(EventType.TASK_CREATED, record=task, kind="task", fields=TASK_FIELDS, actor=actor, **(event_extra or {}))
     return task
 
 

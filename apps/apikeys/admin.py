@@ -8,6 +8,7 @@ from apps.apikeys import services
 from apps.apikeys.models import ApiKey
 from apps.console.sites import RbacAdmin, grants_of, tenant_site
 from apps.core.errors import DomainError, ValidationFailed
+from apps.security.ratelimit import integration_default_tier
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -35,6 +36,9 @@ class ApiKeyAdmin(RbacAdmin):
     def get_fields(self, request, obj=None):
         base = ["name", "description", "permissions", "rate_limit_tier", "expires_at", "ip_whitelist"]
         return base if obj is None else [*base, *self.readonly_fields]
+
+    def get_changeform_initial_data(self, request) -> dict:
+        return {"rate_limit_tier": integration_default_tier(), **super().get_changeform_initial_data(request)}
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # keys are rotated or revoked, never edited

@@ -20,6 +20,7 @@ from apps.core.errors import ValidationFailed
 from apps.core.permissions import grants_cover
 from apps.security.choices import SecurityEventType
 from apps.security.net import client_ip, ip_in
+from apps.security.ratelimit import integration_default_tier
 from apps.security.services import role_escalation_guard, security_config_get, security_event_record
 
 KEY_PREFIX = "ak_live_"
@@ -72,12 +73,13 @@ def api_key_create(
     name: str,
     permissions: list[str],
     description: str = "",
-    rate_limit_tier: str = "api_integration",
+    rate_limit_tier: str | None = None,
     expires_at: datetime | None = None,
     ip_whitelist: list[str] | None = None,
 ) -> IssuedKey:
     """Creates a key holding at most its creator's permissions (more is a recorded 403).
 
+    Without a `rate_limit_tier`, the key gets api_integration, or its tenant plan's tier if higher.
     Not wrapped in a transaction of its own: a refused escalation must stay recorded.
     """
     role_escalation_guard(request=request, grants=creator_grants, requested=permissions, target="api_key")
@@ -91,7 +93,7 @@ def api_key_create(
         key_prefix=key[: len(KEY_PREFIX) + 6],
         secret_digest=_secret_digest(secret),
         permissions=list(dict.fromkeys(permissions)),
-        rate_limit_tier=rate_limit_tier,
+        rate_limit_tier=rate_limit_tier or integration_default_tier(),
         expires_at=expires_at,
         ip_whitelist=_check_cidrs(ip_whitelist or []),
         created_by=creator,

@@ -6,11 +6,13 @@ API would: model admins declare a `permission_resource` and are filtered by the 
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 
 from apps.core.permissions import grant_scope
 from apps.core.scoping import record_in_scope, scope_queryset
@@ -68,6 +70,19 @@ class TenantSite(admin.AdminSite):
 
 operator_site = OperatorSite(name="operators")
 tenant_site = TenantSite(name="tenant_admin")
+
+
+def tenant_site_url(request: HttpRequest) -> str:
+    """The tenant's address for links sent by e-mail: the host this request came to when it is one
+    of the tenant's domains (keeping its port), else the tenant's primary domain. A Host header
+    the tenant does not own never ends up in a link."""
+    tenant = request.tenant
+    host = request.get_host()
+    hostname, _ = split_domain_port(host)
+    if tenant.domains.filter(domain=hostname).exists():
+        return f"{request.scheme}://{host}"
+    primary = tenant.domains.order_by("-is_primary", "pk").first()
+    return f"{request.scheme}://{primary.domain if primary else f'{tenant.schema_name}.{settings.CRM_BASE_DOMAIN}'}"
 
 
 def grants_of(request: HttpRequest) -> list[str]:

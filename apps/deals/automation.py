@@ -95,38 +95,24 @@ def _user(user_id: str | None, default):
 
 
 def _create_task(deal: Deal, action: dict, rule: dict, actor) -> dict:
-    from apps.activities.models import Task
+    from apps.activities.services import task_create
 
     hours = float(action.get("dueInDays") or 0) * 24 + float(action.get("dueInHours") or 0)
     has_due = "dueInDays" in action or "dueInHours" in action
     assignee = _user(action.get("assignTo"), deal.owner)
-    task = Task.objects.create(
-        title=action["title"].strip(),
-        description=action.get("description") or f"Created by automation rule {rule['id']} for {deal.title}.",
-        due_date=timezone.now() + timedelta(hours=hours) if has_due else None,
-        priority=action.get("priority") or "medium",
-        assigned_to=assignee,
-        owner=assignee,
-        related_type="deal",
-        related_id=deal.pk,
-    )
-    event_emit(
-        EventType.TASK_CREATED,
-        data={
-            "task": {
-                "id": task.pk,
-                "title": task.title,
-                "due_date": task.due_date.isoformat() if task.due_date else None,
-                "priority": task.priority,
-                "status": task.status,
-                "assigned_to": task.assigned_to_id,
-                "related_to": {"type": "deal", "id": deal.pk},
-            },
-            "automation": {"rule_id": rule["id"], "stage_id": deal.stage_id},
-        },
-        record_id=task.pk,
-        owner_id=task.owner_id,
+    task = task_create(
         actor=actor,
+        data={
+            "title": action["title"].strip(),
+            "description": action.get("description") or f"Created by automation rule {rule['id']} for {deal.title}.",
+            "due_date": timezone.now() + timedelta(hours=hours) if has_due else None,
+            "priority": action.get("priority") or "medium",
+            "assigned_to_id": assignee.pk if assignee else None,
+            "owner_id": assignee.pk if assignee else None,
+            "related": {"type": "deal", "id": deal.pk},
+        },
+        can_reassign=True,  # the rule, set by someone allowed to, decides who gets the task
+        event_extra={"automation": {"rule_id": rule["id"], "stage_id": deal.stage_id}},
     )
     return {"taskId": task.pk, "dueDate": task.due_date.isoformat() if task.due_date else None}
 

@@ -38,6 +38,17 @@ class CrmOAuth2Validator(OAuth2Validator):
             return client.allows_grant_type(Application.GRANT_AUTHORIZATION_CODE)
         return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
 
+    def validate_user(self, username, password, client, request, *args, **kwargs) -> bool:
+        """The password grant: a password past the tenant's `max_age_days` signs nobody in."""
+        from apps.security.passwords import password_expired
+
+        if not super().validate_user(username, password, client, request, *args, **kwargs):
+            return False
+        if password_expired(request.user):
+            request.user = None
+            return False
+        return True
+
     def _save_bearer_token(self, token, request, *args, **kwargs):
         super()._save_bearer_token(token, request, *args, **kwargs)
         if request.grant_type == "authorization_code" and request.user is not None:

@@ -2,7 +2,9 @@
 
 Each caller (user, API key, OAuth client, or IP when anonymous) has a tier with per-second burst,
 per-minute, per-hour and per-day limits; some endpoints have their own per-minute limit on top.
-The tenant's `rate_limit_multiplier` scales them all. Every API answer carries the
+The tenant's plan sets the tier of its users, anonymous callers and OAuth clients
+(`plan_rate_tier`); an API key keeps the tier it was given. The tenant's `rate_limit_multiplier`
+scales them all. Every API answer carries the
 `X-RateLimit-*` headers of the window that matters (the endpoint's, else the minute); a caller
 over any limit gets 429 with `Retry-After`.
 
@@ -16,6 +18,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django_ratelimit.core import get_usage
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import BasePermission
@@ -23,6 +26,7 @@ from rest_framework.permissions import BasePermission
 from apps.security.choices import RateLimitTier, SecurityEventType
 from apps.security.net import client_ip
 from apps.security.services import cache_namespace
+from apps.tenants.choices import TenantPlan
 
 DEFAULT_TIERS: dict[str, dict[str, int]] = {
     RateLimitTier.AUTHENTICATED_USER: {"minute": 1000, "hour": 10000, "day": 100000, "burst": 50},
@@ -36,6 +40,13 @@ DEFAULT_ENDPOINT_LIMITS: list[tuple[str, int]] = [
     (r"^/v1/export(/.*)?$", 10),
     (r"^/v1/bulk/[^/]+/export/?$", 10),
 ]
+# Tiers from lowest to highest limits, and the tier each tenant plan gives its callers by default.
+TIER_ORDER = [RateLimitTier.AUTHENTICATED_USER, RateLimitTier.API_INTEGRATION, RateLimitTier.PREMIUM_INTEGRATION]
+PLAN_TIERS = {
+    TenantPlan.STANDARD: RateLimitTier.AUTHENTICATED_USER,
+    TenantPlan.INTEGRATION: RateLimitTier.API_INTEGRATION,
+    TenantPlan.PREMIUM: RateLimitTier.PREMIUM_INTEGRATION,
+}
 WINDOWS = {"burst": (1, "1 second"), "minute": (60, "1 minute"), "hour": (3600, "1 hour"), "day": (86400, "1 day")}
 
 
@@ -79,8 +90,33 @@ def endpoint_limit(path: str) -> tuple[str, int] | None:
     return None
 
 
+def higher_tier(*names: str) -> str:
+    """The tier with the highest limits among `names`."""
+    return max(names, key=lambda name: TIER_ORDER.index(name) if name in TIER_ORDER else -1)
+
+
+def plan_rate_tier(tenant=None) -> str:
+    """The tier the plan of `tenant` (default: the connection's) gives its callers.
+
+    The tenant is the row the routing middleware read for this very request, so an operator's
+    plan change counts from the next request on; nothing is cached.
+    """
+    tenant = tenant if tenant is not None else getattr(connection, "tenant", None)
+    return PLAN_TIERS.get(getattr(tenant, "plan", None), RateLimitTier.AUTHENTICATED_USER)
+
+
+def integration_default_tier(tenant=None) -> str:
+    """The tier of an integration (API key, OAuth client) that names none: at least api_integration."""
+    return higher_tier(RateLimitTier.API_INTEGRATION, plan_rate_tier(tenant))
+
+
 def caller_identity(request) -> tuple[str, str]:
-    """(counter key, tier name) of the caller."""
+    """(counter key, tier name) of the caller.
+
+    An API key has the tier it was created with (explicit, so it wins over the plan); an OAuth
+    client gets api_integration or its tenant plan's tier if higher; users and anonymous callers
+    get their tenant plan's tier.
+    """
     auth = getattr(request, "auth", None)
     api_key = getattr(auth, "api_key", None)
     if api_key is not None:
@@ -88,10 +124,10 @@ def caller_identity(request) -> tuple[str, str]:
     user = getattr(request, "user", None)
     application = getattr(user, "application", None)  # a client_credentials caller
     if application is not None:
-        return f"client:{application.pk}", RateLimitTier.API_INTEGRATION
+        return f"client:{application.pk}", integration_default_tier()
     if user is not None and user.is_authenticated:
-        return f"user:{user.pk}", RateLimitTier.AUTHENTICATED_USER
-    return f"ip:{client_ip(request)}", RateLimitTier.AUTHENTICATED_USER
+        return f"user:{user.pk}", plan_rate_tier()
+    return f"ip:{client_ip(request)}", plan_rate_tier()
 
 
 def _multiplier(request) -> float:

@@ -1,12 +1,17 @@
-"""Tenant admin: people, roles (with a picker of the design's permission strings), teams."""
+"""Tenant admin: people (invited by e-mail, or created with a password), roles (with a picker of
+the design's permission strings), teams."""
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from apps.console.sites import RbacAdmin, tenant_site
+from apps.console.sites import RbacAdmin, grants_of, tenant_site, tenant_site_url
 from apps.core.errors import DomainError
 from apps.users import services
+from apps.users.mail import PasswordLinkDelivery, link_lifetime
 from apps.users.models import Department, Role, Team, User
 from apps.users.roles import ACTIONS, RESOURCES
 
@@ -21,7 +26,58 @@ def _as_form_error(exc: DomainError) -> ValidationError:
     return ValidationError(exc.message)
 
 
-class UserForm(forms.ModelForm):
+def delivery_message(delivery: PasswordLinkDelivery) -> tuple[int, str]:
+    """(message level, text) telling the admin whether the e-mail left."""
+    email = delivery.user.email
+    what = "Invitation" if delivery.kind == "invitation" else "Password link"
+    if delivery.sent is False:
+        return messages.ERROR, (
+            f"{email} is saved, but the e-mail could not be sent ({delivery.error}). "
+            "Use “Send password link” on the user to try again."
+        )
+    if delivery.sent is None:
+        return messages.INFO, f"{what} for {email} will be e-mailed once the change is saved."
+    return messages.SUCCESS, f"{what} e-mailed to {email}."
+
+
+class RolesGuard:
+    """Roles a form hands out must not carry permissions its user lacks (as over the API).
+    The admin sets `request` on the form class."""
+
+    request = None
+
+    def guard_roles(self, data: dict, *, target: str) -> None:
+        roles = data.get("roles")
+        if roles is None or self.request is None:
+            return
+        try:
+            services.roles_grant_guard(
+                request=self.request,
+                grants=grants_of(self.request),
+                role_names=[role.name for role in roles],
+                target=target,
+            )
+        except DomainError as exc:
+            self.add_error("roles", exc.message)
+
+
+class UserInviteForm(RolesGuard, forms.Form):
+    email = forms.EmailField()
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    roles = forms.ModelMultipleChoiceField(
+        queryset=Role.objects.order_by("name"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False)
+    department = forms.ModelChoiceField(queryset=Department.objects.order_by("name"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        self.guard_roles(data, target="user")
+        return data
+
+
+class UserForm(RolesGuard, forms.ModelForm):
     """Creates through `user_create` and sets passwords through `user_update`, so the tenant's
     password policy and role rules apply exactly as over the API."""
 
@@ -36,6 +92,8 @@ class UserForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance._state.adding or "roles" in self.changed_data:
+            self.guard_roles(data, target=self.instance.pk or "user")
         password = data.get("new_password")
         if self.instance._state.adding and not password:
             self.add_error("new_password", "A new user needs a password.")
@@ -82,10 +140,83 @@ class UserAdmin(RbacAdmin):
     list_display = ["email", "first_name", "last_name", "team", "is_active", "last_login"]
     list_filter = ["is_active", "team", "department", "roles"]
     search_fields = ["email", "first_name", "last_name"]
-    actions = ["deactivate"]
+    actions = ["deactivate", "send_password_link"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("team")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request  # a fresh class per request
+        return form
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("invite/", view(self.invite_view), name="users_user_invite"),
+            path("<str:object_id>/password-link/", view(self.password_link_view), name="users_user_password_link"),
+            *super().get_urls(),
+        ]
+
+    def _page(self, request, template: str, context: dict) -> TemplateResponse:
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "link_lifetime": link_lifetime(),
+            **context,
+        }
+        return TemplateResponse(request, f"admin/users/user/{template}", context)
+
+    def _report(self, request, delivery: PasswordLinkDelivery) -> None:
+        level, text = delivery_message(delivery)
+        self.message_user(request, text, level=level)
+
+    def invite_view(self, request):
+        """A new user without a password, e-mailed a one-time link to choose one."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UserInviteForm(request.POST or None)
+        form.request = request
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                delivery = services.user_invite(
+                    email=data["email"],
+                    site_url=tenant_site_url(request),
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    roles=[role.name for role in data["roles"]],
+                    team_id=data["team"].pk if data["team"] else None,
+                    department_id=data["department"].pk if data["department"] else None,
+                    invited_by=request.user,
+                )
+            except DomainError as exc:
+                form.add_error("email" if exc.field == "email" else None, exc.message)
+            else:
+                self._report(request, delivery)
+                return redirect(reverse("tenant_admin:users_user_change", args=[delivery.user.pk]))
+        return self._page(request, "invite.html", {"title": "Invite a user", "form": form})
+
+    def password_link_view(self, request, object_id: str):
+        """Confirms, then e-mails the user a one-time link to set a new password."""
+        user = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        if request.method == "POST":
+            self._send_password_link(request, user)
+            return redirect(reverse("tenant_admin:users_user_change", args=[user.pk]))
+        return self._page(request, "password_link.html", {"title": "Send a password link", "original": user})
+
+    def _send_password_link(self, request, user: User) -> None:
+        try:
+            delivery = services.user_password_link_send(
+                user=user, site_url=tenant_site_url(request), sent_by=request.user
+            )
+        except DomainError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+        else:
+            self._report(request, delivery)
 
     def save_model(self, request, obj, form, change) -> None:
         form.instance = form.save()
@@ -98,6 +229,12 @@ class UserAdmin(RbacAdmin):
         for user in queryset:
             services.user_deactivate(user=user)
         self.message_user(request, f"Deactivated {queryset.count()} user(s).")
+
+    @admin.action(description="E-mail selected users a link to set a new password")
+    def send_password_link(self, request, queryset) -> None:
+        for user in queryset:
+            if self.has_change_permission(request, user):
+                self._send_password_link(request, user)
 
 
 class RoleForm(forms.ModelForm):

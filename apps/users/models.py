@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from apps.core.ids import PrefixedIdField
 from apps.core.models import TimestampedModel
@@ -76,6 +77,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
+
+    def set_password(self, raw_password: str | None) -> None:
+        """Every way of setting a password (services, admin forms, e-mailed links) restarts its age."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     def __str__(self) -> str:
         return self.email

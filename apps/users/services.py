@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from apps.security.services import role_escalation_guard
+from apps.users.mail import PasswordLinkDelivery, password_link_send_on_commit
 from apps.users.models import Department, Role, Team, User
 from apps.users.roles import DEFAULT_ROLES
 
@@ -25,6 +27,12 @@ def roles_by_names(names: list[str]) -> list[Role]:
     return roles
 
 
+def roles_grant_guard(*, request, grants: list[str], role_names: list[str], target: str) -> None:
+    """Nobody hands out roles carrying permissions they do not hold themselves (a recorded 403)."""
+    permissions = [perm for role in roles_by_names(role_names) for perm in role.permissions]
+    role_escalation_guard(request=request, grants=grants, requested=permissions, target=target)
+
+
 def _team_and_department(team_id: str | None, department_id: str | None) -> tuple[Team | None, Department | None]:
     team = department = None
     if team_id:
@@ -40,11 +48,18 @@ def _team_and_department(team_id: str | None, department_id: str | None) -> tupl
     return team, department
 
 
+def _password_apply(user: User, password: str) -> None:
+    """Sets a password the tenant's policy accepts (the caller saves)."""
+    password_validate(password, user=user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+
+
 @transaction.atomic
 def user_create(
     *,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str = "",
     last_name: str = "",
     roles: list[str] | None = None,
@@ -52,6 +67,7 @@ def user_create(
     department_id: str | None = None,
     is_staff: bool = False,
 ) -> User:
+    """A new user with `password`; with None, without a usable one (see `user_invite`)."""
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
         raise Conflict(f"A user with email '{email}' already exists.", field="email")
@@ -60,11 +76,61 @@ def user_create(
     user = User(
         email=email, first_name=first_name, last_name=last_name, team=team, department=department, is_staff=is_staff
     )
-    password_validate(password, user=user)
-    user.set_password(password)
-    user.password_changed_at = timezone.now()
+    if password is None:
+        user.set_unusable_password()
+    else:
+        _password_apply(user, password)
     user.save()
     user.roles.set(role_objects)
+    return user
+
+
+def user_invite(
+    *,
+    email: str,
+    site_url: str,
+    first_name: str = "",
+    last_name: str = "",
+    roles: list[str] | None = None,
+    team_id: str | None = None,
+    department_id: str | None = None,
+    invited_by: User | None = None,
+) -> PasswordLinkDelivery:
+    """Creates the user without a usable password and e-mails them a one-time link (on
+    `site_url`, the tenant's host) to set one under the tenant's password policy.
+
+    The e-mail leaves once the user is committed; a mail server failure never loses the user, it
+    is reported on the returned delivery (`sent`, `error`) and the link can be sent again with
+    `user_password_link_send`.
+    """
+    with transaction.atomic():
+        user = user_create(
+            email=email,
+            password=None,
+            first_name=first_name,
+            last_name=last_name,
+            roles=roles,
+            team_id=team_id,
+            department_id=department_id,
+        )
+        return password_link_send_on_commit(user=user, site_url=site_url, kind="invitation", sender=invited_by)
+
+
+def user_password_link_send(*, user: User, site_url: str, sent_by: User | None = None) -> PasswordLinkDelivery:
+    """E-mails `user` a one-time link to set a new password (their current one keeps working
+    until then). Invited users who never set a password get their invitation again."""
+    if not user.is_active:
+        raise ValidationFailed({"user": f"{user.email} is deactivated; reactivate them first."})
+    kind = "password_reset" if user.has_usable_password() else "invitation"
+    return password_link_send_on_commit(user=user, site_url=site_url, kind=kind, sender=sent_by)
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """The password a user chose through their e-mailed link, under the tenant's policy. It
+    changes the link's token, so the link works once."""
+    _password_apply(user, password)
+    user.save(update_fields=["password", "password_changed_at", "updated_at"])
     return user
 
 
@@ -84,9 +150,7 @@ def user_update(*, user: User, data: dict) -> User:
         )
         user.team, user.department = team, department
     if data.get("password"):
-        password_validate(data["password"], user=user)
-        user.set_password(data["password"])
-        user.password_changed_at = timezone.now()
+        _password_apply(user, data["password"])
     user.save()
     if "roles" in data:
         user.roles.set(roles_by_names(data["roles"]))

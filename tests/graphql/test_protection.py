@@ -180,3 +180,23 @@ def test_persisted_queries_are_registered_per_tenant(gql, tenant):
     body = globex.post("/graphql", {"query": None, "extensions": extensions}, format="json").json()
     assert body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
     in_tenant("acme")
+
+
+def test_operations_on_a_socket_count_against_the_callers_rate_limits(settings, tenant, make_user):
+    """Each operation a socket starts counts as one HTTP call of its caller would; past a limit
+    it is refused with RATE_LIMIT_EXCEEDED (the consumer sends that as the operation's error)."""
+    from apps.core.graphql.subscriptions import GraphQLSubscriptionConsumer, SubscriptionContext
+
+    settings.CRM_RATE_LIMIT_TIERS = {"authenticated_user": {"minute": 3, "hour": 100, "day": 1000, "burst": 100}}
+    consumer = GraphQLSubscriptionConsumer()
+    consumer.tenant = tenant
+    consumer.context = SubscriptionContext(make_user(roles=["sales_rep"]), None, ["deals:read"])
+    assert [consumer._rate_limit_refusal() for _ in range(3)] == [None, None, None]
+    refused = format_error(consumer._rate_limit_refusal())
+    assert refused["extensions"]["code"] == "RATE_LIMIT_EXCEEDED"
+    assert refused["extensions"]["limit"] == 3 and refused["extensions"]["window"] == "1 minute"
+    assert refused["extensions"]["retry_after"] >= 1
+    other = GraphQLSubscriptionConsumer()
+    other.tenant = tenant
+    other.context = SubscriptionContext(make_user(roles=["sales_rep"]), None, ["deals:read"])
+    assert other._rate_limit_refusal() is None  # counted per caller, not per server

@@ -13,7 +13,8 @@ class ApiKeyCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     permissions = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=False)
-    rate_limit_tier = serializers.ChoiceField(choices=RateLimitTier.choices, default=RateLimitTier.API_INTEGRATION)
+    # Left out: api_integration, or the tenant plan's tier if higher (apps.apikeys.services).
+    rate_limit_tier = serializers.ChoiceField(choices=RateLimitTier.choices, required=False)
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     ip_whitelist = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list)
 

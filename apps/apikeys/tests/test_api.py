@@ -174,3 +174,21 @@ def test_key_uses_its_rate_tier(admin_api, api, tier):
     data = _create(admin_api, permissions=["users:read"], ip_whitelist=[], rate_limit_tier=tier)
     limit = {"api_integration": "5000", "premium_integration": "10000"}[tier]
     assert _use(api, data)["X-RateLimit-Limit"] == limit
+
+
+def test_key_keeps_its_explicit_tier_whatever_the_tenant_plan(tenant, admin_api, api):
+    type(tenant).objects.filter(pk=tenant.pk).update(plan="premium")
+    data = _create(admin_api, permissions=["users:read"], ip_whitelist=[], rate_limit_tier="api_integration")
+    assert _use(api, data)["X-RateLimit-Limit"] == "5000"
+
+
+@pytest.mark.parametrize(("plan", "tier"), [("standard", "api_integration"), ("premium", "premium_integration")])
+def test_key_without_a_tier_gets_api_integration_or_its_plans_tier_if_higher(tenant, admin_api, api, plan, tier):
+    type(tenant).objects.filter(pk=tenant.pk).update(plan=plan)
+    body = {key: value for key, value in DESIGN_BODY.items() if key != "rate_limit_tier"}
+    body |= {"permissions": ["users:read"], "ip_whitelist": []}
+    response = admin_api.post("/v1/api-keys", body, format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()["data"]
+    assert data["rate_limit_tier"] == tier
+    assert _use(api, data)["X-RateLimit-Limit"] == {"api_integration": "5000", "premium_integration": "10000"}[tier]

@@ -61,3 +61,9 @@ def test_sales_rep_cannot_open_security_pages(make_user):
     client = Client(HTTP_X_TENANT_ID=TENANT)
     client.force_login(rep)
     assert client.get("/admin/security/securityevent/").status_code == 403
+
+
+def test_api_key_form_preselects_the_tier_of_the_tenants_plan(admin_client, tenant):
+    type(tenant).objects.filter(pk=tenant.pk).update(plan="premium")
+    page = admin_client.get("/admin/apikeys/apikey/add/").content.decode()
+    assert '<option value="premium_integration" selected>' in page

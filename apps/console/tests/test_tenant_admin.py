@@ -1,13 +1,15 @@
 """The tenant admin in a real browser: sign in, manage people, move a deal on the kanban board,
 see the dashboard charts; a sales rep sees only what the API lets them see."""
 
+import re
+
 import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
 from apps.tenants.models import Tenant
 from tests.browser import screenshot
-from tests.fixtures import ADMIN_PASSWORD, LIVE_TENANT
+from tests.fixtures import ADMIN_PASSWORD, LIVE_TENANT, live_mail_to
 
 REP_EMAIL = "rep.browser@livetest.test"
 
@@ -36,10 +38,10 @@ def tenant_url(live_server_url: str) -> str:
     return live_server_url.replace("127.0.0.1", f"{LIVE_TENANT}.localhost")
 
 
-def sign_in(page, base: str, email: str) -> None:
+def sign_in(page, base: str, email: str, password: str = ADMIN_PASSWORD) -> None:
     page.goto(f"{base}/admin/")
     page.fill("#id_username", email)
-    page.fill("#id_password", ADMIN_PASSWORD)
+    page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_selector("#site-name")
 
@@ -65,6 +67,73 @@ def test_tenant_admin_creates_a_user_with_a_role(page, live_server_url, django_d
             user = User.objects.get(email="new.rep@livetest.test")
             assert user.role_names() == ["sales_rep"]
             assert user.password.startswith("argon2")
+        connection.set_schema_to_public()
+
+
+INVITED_EMAIL = "invited.browser@livetest.test"
+INVITED_PASSWORD = "Harbor-Lights-2025!"
+
+
+@pytest.mark.django_db(transaction=False)
+def test_invited_user_sets_a_password_through_the_emailed_link_then_signs_in(
+    page, browser, live_server_url, live_mail_dir, django_db_blocker
+):
+    base = tenant_url(live_server_url)
+    sign_in(page, base, f"admin@{LIVE_TENANT}.test")
+    page.goto(f"{base}/admin/users/user/")
+    page.click("#invite-user")
+    page.fill("#id_email", INVITED_EMAIL)
+    page.fill("#id_first_name", "Ines")
+    page.fill("#id_last_name", "Vited")
+    page.check("#invite-form label:has-text('sales_rep') input")
+    screenshot(page, "tenant-invite-user")
+    page.click("input[name=_invite]")
+    page.wait_for_selector(f".messagelist:has-text('Invitation e-mailed to {INVITED_EMAIL}')")
+    screenshot(page, "tenant-invite-sent")
+
+    (invitation,) = live_mail_to(live_mail_dir, INVITED_EMAIL)
+    assert invitation["Subject"] == "You are invited to Livetest CRM"
+    link = re.search(r"http://\S+/accounts/password/\S+/", invitation.get_payload()).group(0)
+    assert link.startswith(f"{base}/accounts/password/")  # the tenant's own host
+
+    invitee = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    invitee.set_default_timeout(15_000)
+    invitee.goto(link)
+    invitee.wait_for_selector("#password-set-form")
+    assert "/set-password/" in invitee.url  # the token left the address bar
+    assert "at least 12 characters" in invitee.inner_text("#password-policy")
+    screenshot(invitee, "invitation-set-password")
+    invitee.fill("#id_new_password1", "harborlights2025")
+    invitee.fill("#id_new_password2", "harborlights2025")
+    invitee.click("input[type=submit]")
+    invitee.wait_for_selector(".errorlist:has-text('The password must contain')")
+    screenshot(invitee, "invitation-password-refused")
+    invitee.fill("#id_new_password1", INVITED_PASSWORD)
+    invitee.fill("#id_new_password2", INVITED_PASSWORD)
+    invitee.click("input[type=submit]")
+    invitee.wait_for_selector("#password-set-done")
+    screenshot(invitee, "invitation-password-set")
+
+    invitee.click("#sign-in")
+    invitee.fill("#id_username", INVITED_EMAIL)
+    invitee.fill("#id_password", INVITED_PASSWORD)
+    invitee.click("button[type=submit]")
+    invitee.wait_for_selector("#site-name")
+    assert invitee.locator("#dashboard-unavailable").count() == 1  # a sales rep's home
+    screenshot(invitee, "invited-user-home")
+
+    invitee.goto(link)  # used once: no second time
+    invitee.wait_for_selector("#password-link-invalid")
+    screenshot(invitee, "invitation-link-used")
+    invitee.context.close()
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        with tenant_context(Tenant.objects.get(schema_name=LIVE_TENANT)):
+            from apps.users.models import User
+
+            user = User.objects.get(email=INVITED_EMAIL)
+            assert user.role_names() == ["sales_rep"] and user.check_password(INVITED_PASSWORD)
+            assert user.last_login is not None
         connection.set_schema_to_public()
 
 

@@ -44,6 +44,22 @@ def _error(code: str, message: str, **extra: Any) -> list[dict[str, Any]]:
     return [{"code": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}]
 
 
+def _rate_limit_refused_caller(context: dict) -> Exception | None:
+    """A caller refused for its credentials is counted too (by address, as anonymous) and its 401
+    wears the rate-limit headers: guessing tokens is limited like any other call. Answers the
+    429 to raise instead when that caller is over a limit."""
+    from apps.security.ratelimit import RateLimited, RateLimitGate
+
+    request = context.get("request")
+    if request is None:
+        return None
+    try:
+        RateLimitGate().has_permission(request, context.get("view"))
+    except RateLimited as limited:
+        return limited
+    return None
+
+
 def envelope_exception_handler(exc: Exception, context: dict) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
@@ -64,6 +80,9 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, exceptions.ParseError):
         return Response(_error("VALIDATION_ERROR", f"Malformed request body: {exc.detail}"), status=400)
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        limited = _rate_limit_refused_caller(context)
+        if limited is not None:
+            return envelope_exception_handler(limited, context)
         details = getattr(exc, "details", None) or {"error_type": "token_missing"}
         auth_header = getattr(exc, "auth_header", None) or 'Bearer realm="api"'
         return Response(

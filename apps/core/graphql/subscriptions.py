@@ -247,9 +247,31 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
             await self._end(4400)
         if operation_id in self.operations:
             await self._end(4409)
+        refused = await database_sync_to_async(self._rate_limit_refusal)()
+        if refused is not None:
+            await self._send_errors(operation_id, [refused])
+            return
         queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.queues[operation_id] = queue
         self.operations[operation_id] = asyncio.create_task(self._run(operation_id, payload, queue))
+
+    def _rate_limit_refusal(self) -> GraphQLError | None:
+        """Each operation started on the socket counts against the caller's rate limits, as one
+        HTTP call would; over a limit it is refused (the socket stays open)."""
+        from apps.security.ratelimit import rate_limit_count
+
+        connection.set_tenant(self.tenant)
+        _, exceeded = rate_limit_count(self.context.for_event())
+        if exceeded is None:
+            return None
+        retry_after = max(1, exceeded.time_left)
+        return graphql_error(
+            "RATE_LIMIT_EXCEEDED",
+            f"Rate limit exceeded. Try again in {retry_after} seconds.",
+            limit=exceeded.limit,
+            window=exceeded.label,
+            retry_after=retry_after,
+        )
 
     async def _on_event(self, event: dict) -> None:
         """An event of the tenant, from the hub: handed to every subscription of this socket."""

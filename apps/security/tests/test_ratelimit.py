@@ -4,6 +4,7 @@ import pytest
 
 from apps.security.models import SecurityEvent
 from apps.security.services import security_config_update
+from tests.fixtures import OTHER_TENANT
 
 SMALL = {
     "authenticated_user": {"minute": 3, "hour": 100, "day": 1000, "burst": 50},
@@ -86,3 +87,64 @@ def test_limits_are_counted_per_caller(small_limits, api, make_user):
         api.get("/v1/teams")
     api.force_authenticate(second)
     assert api.get("/v1/teams").status_code == 200
+
+
+def test_refused_credentials_are_counted_by_address_and_wear_the_headers(small_limits, api):
+    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    refused = [api.get("/v1/teams") for _ in range(3)]
+    assert [r.status_code for r in refused] == [401, 401, 401]
+    assert [r["X-RateLimit-Remaining"] for r in refused] == ["2", "1", "0"]
+    assert refused[0]["X-RateLimit-Limit"] == "3"
+    guessing = api.get("/v1/teams")  # a fourth guess from the same address within the minute
+    assert guessing.status_code == 429
+    assert guessing.json()["error"]["code"] == "RATE_LIMIT_EXCEEDED"
+    assert int(guessing["Retry-After"]) >= 1
+
+
+def _set_plan(tenant, plan: str) -> None:
+    type(tenant).objects.filter(pk=tenant.pk).update(plan=plan)
+
+
+def test_tenant_plan_sets_the_tier_of_its_users_from_the_next_request(tenant, admin_api):
+    assert admin_api.get("/v1/teams")["X-RateLimit-Limit"] == "1000"
+    _set_plan(tenant, "integration")
+    assert admin_api.get("/v1/teams")["X-RateLimit-Limit"] == "5000"
+    _set_plan(tenant, "premium")
+    assert admin_api.get("/v1/teams")["X-RateLimit-Limit"] == "10000"
+    _set_plan(tenant, "standard")
+    assert admin_api.get("/v1/teams")["X-RateLimit-Limit"] == "1000"
+
+
+def test_tenant_plan_sets_the_tier_of_anonymous_callers(tenant, api):
+    assert api.get("/v1/teams")["X-RateLimit-Limit"] == "1000"
+    _set_plan(tenant, "premium")
+    refused = api.get("/v1/teams")
+    assert refused.status_code == 401
+    assert refused["X-RateLimit-Limit"] == "10000"
+
+
+def test_tenant_plan_never_leaks_into_another_tenant(tenant, admin_api, api):
+    other_tenant = type(tenant).objects.get(schema_name=OTHER_TENANT)
+    _set_plan(other_tenant, "premium")
+    assert admin_api.get("/v1/teams")["X-RateLimit-Limit"] == "1000"
+    assert api.get("/v1/teams", HTTP_X_TENANT_ID=other_tenant.schema_name)["X-RateLimit-Limit"] == "10000"
+
+
+@pytest.mark.parametrize(("plan", "limit"), [("standard", "5000"), ("integration", "5000"), ("premium", "10000")])
+def test_oauth_clients_get_api_integration_or_their_plans_tier_if_higher(tenant, api, plan, limit):
+    from apps.identity.services import oauth_client_permissions_set
+    from apps.tenants.services import oauth_client_register
+
+    application, secret = oauth_client_register(
+        client_id="tier_app", redirect_uris=["https://partner.example/cb"], confidential=True
+    )
+    oauth_client_permissions_set(application=application, permissions=["users:read"])
+    token = api.post(
+        "/oauth2/token",
+        {"grant_type": "client_credentials", "client_id": "tier_app", "client_secret": secret, "scope": "users:read"},
+    ).json()["access_token"]
+    _set_plan(tenant, plan)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = api.get("/v1/users")
+    assert response.status_code == 200
+    assert response["X-RateLimit-Limit"] == limit

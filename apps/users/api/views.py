@@ -13,9 +13,7 @@ from apps.users.models import Department, Role, Team, User
 
 
 def _guard_roles(request, names: list[str], target: str) -> None:
-    """Nobody hands out roles carrying permissions they do not hold themselves."""
-    permissions = [perm for role in services.roles_by_names(names) for perm in role.permissions]
-    role_escalation_guard(request=request, grants=caller_grants(request), requested=permissions, target=target)
+    services.roles_grant_guard(request=request, grants=caller_grants(request), role_names=names, target=target)
 
 
 class UserViewSet(CrmViewSet):
