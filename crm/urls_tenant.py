@@ -25,6 +25,7 @@ API_MODULES = [
     "webhooks",
     "bulk",
     "integrations",
+    "marketplace",
 ]
 api_v1 = [path("", include(f"apps.{module}.api.urls")) for module in API_MODULES]
 

@@ -31,6 +31,9 @@ class EventType(models.TextChoices):
     JOB_FAILED = "job.failed"
     # Beyond the contract's list: how a tenant learns that failures disabled one of its webhooks.
     WEBHOOK_DISABLED = "webhook.disabled"
+    # Beyond the contract's list: a marketplace app installed in or removed from the tenant.
+    APP_INSTALLED = "app.installed"
+    APP_UNINSTALLED = "app.uninstalled"
 
 
 # The resource (permission prefix, and /ws channel) each kind of event belongs to: a `contact.*`
@@ -46,6 +49,7 @@ _RESOURCE_OF_ENTITY = {
     "pipeline": "pipelines",
     "webhook": "webhooks",
     "job": "bulk",
+    "app": "marketplace",
 }
 RESOURCES = sorted(set(_RESOURCE_OF_ENTITY.values()))
 

@@ -69,6 +69,7 @@ RESOURCES = [
     "roles",
     "teams",
     "custom_fields",
+    "custom_objects",
     "api_keys",
     "webhooks",
     "bulk",

@@ -28,6 +28,7 @@ SHARED_APPS = [
     "apps.core",
     "apps.users",
     "apps.console",
+    "apps.marketplace",  # apps are platform-wide; installations name their tenant
 ]
 
 TENANT_APPS = [

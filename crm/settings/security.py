@@ -11,6 +11,7 @@ CORS_ALLOW_HEADERS = [
     "x-api-key",
     "x-api-secret",
     "x-tenant-id",
+    "x-app-id",
     "x-request-id",
     "idempotency-key",
 ]
