@@ -1,7 +1,9 @@
 """`/v1/marketplace/apps...` on the public host: operators register, list and disable apps.
 
-Operators are the superusers of the public schema; they authenticate with their console session
-(the public host has no OAuth server of its own: OAuth clients and tokens live in tenant schemas).
+Operators are the superusers of the public schema. The public host has no OAuth server of its own
+(OAuth clients and tokens live in tenant schemas), so they authenticate with their console session
+(browser, `X-CSRFToken`) or, from scripts, with HTTP Basic (`email:password`, over TLS), checked by
+the same sign-in backend as the console (lockout after repeated failures included).
 """
 
 from django.db import connection
@@ -9,7 +11,7 @@ from django_tenants.utils import get_public_schema_name
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -32,7 +34,7 @@ class IsOperator(BasePermission):
 class OperatorAppViewSet(ListRetrieveViewSet):
     queryset = selectors.app_list()
     serializer_class = AppSerializer
-    authentication_classes = [SessionAuthentication]
+    authentication_classes = [BasicAuthentication, SessionAuthentication]
     permission_classes = [RateLimitGate, DeclaredPermission, IsOperator]
     required_permissions = {"*": AUTHENTICATED}
 

@@ -450,3 +450,22 @@ def test_widgets_go_with_the_installation(admin_api, app_api, installed):
 
     assert not Widget.objects.filter(pk=widget["id"]).exists()
     assert connection.schema_name in (TENANT, "public")
+
+
+def test_operators_script_registration_with_http_basic(operator, db):
+    import base64
+
+    client = APIClient()
+    wrong = base64.b64encode(b"ops@marketplace.test:not-the-password").decode()
+    refused = client.post(
+        "/v1/marketplace/apps/register", REGISTER_BODY, format="json", HTTP_AUTHORIZATION=f"Basic {wrong}"
+    )
+    assert refused.status_code == 401
+    assert refused.json()["errors"][0]["code"] == "UNAUTHORIZED"
+    good = base64.b64encode(b"ops@marketplace.test:Operator-Pass-2025!").decode()
+    response = client.post(
+        "/v1/marketplace/apps/register", REGISTER_BODY, format="json", HTTP_AUTHORIZATION=f"Basic {good}"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["data"]["credentials"]["client_secret"]
+    in_tenant(TENANT)
