@@ -44,6 +44,12 @@ class GraphQLSocket:
             {"type": "subscribe", "id": operation_id, "payload": {"query": query, "variables": variables or {}}}
         )
 
+    async def settled(self) -> None:
+        """Returns once the server has handled every message sent so far: it handles a socket's
+        messages in order, so its `pong` comes after the subscriptions are in place."""
+        await self.send({"type": "ping"})
+        assert await self.receive() == {"type": "pong"}
+
     async def close(self) -> None:
         await self.socket.close()
 

@@ -81,7 +81,7 @@ def test_deal_updated_reaches_a_subscriber_filtered_by_pipeline(live_server_url)
             assert (await socket.receive())["type"] == "connection_ack"
             await socket.subscribe("other", DEAL_UPDATED, {"pipelineId": "pipe_elsewhere"})
             await socket.subscribe("mine", DEAL_UPDATED, {"pipelineId": pipeline_id})
-            await asyncio.sleep(0.3)
+            await socket.settled()
             await asyncio.to_thread(
                 publish,
                 {
@@ -155,7 +155,7 @@ def test_a_stage_change_made_over_rest_reaches_a_graphql_subscriber(live_server_
             assert (await socket.receive())["type"] == "connection_ack"
             await socket.subscribe("elsewhere", DEAL_STAGE_UPDATES, {"pipelineId": "pipe_elsewhere"})
             await socket.subscribe("stages", DEAL_STAGE_UPDATES, {"pipelineId": pipeline_id})
-            await asyncio.sleep(0.3)
+            await socket.settled()
             moved = await asyncio.to_thread(
                 client.post,
                 f"/v1/deals/{deal_id}/move-stage",
@@ -205,7 +205,7 @@ def test_the_designs_subscriptions_receive_changes_made_over_rest(live_server_ur
             await socket.subscribe("activity", USER_ACTIVITY_NOTIFICATIONS, {"userId": admin_id})
             await socket.subscribe("score", LEAD_SCORING_UPDATES, {"leadId": lead_id})
             await socket.subscribe("metrics", metrics, {"p": pipeline_id})
-            await asyncio.sleep(0.3)
+            await socket.settled()
 
             def changes():
                 task = {

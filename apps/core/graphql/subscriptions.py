@@ -247,12 +247,14 @@ class GraphQLSubscriptionConsumer(AsyncJsonWebsocketConsumer):
             await self._end(4400)
         if operation_id in self.operations:
             await self._end(4409)
-        refused = await database_sync_to_async(self._rate_limit_refusal)()
-        if refused is not None:
-            await self._send_errors(operation_id, [refused])
-            return
+        # The queue first: events arriving while the operation is counted and prepared wait in it.
         queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_SIZE)
         self.queues[operation_id] = queue
+        refused = await database_sync_to_async(self._rate_limit_refusal)()
+        if refused is not None:
+            self.queues.pop(operation_id, None)
+            await self._send_errors(operation_id, [refused])
+            return
         self.operations[operation_id] = asyncio.create_task(self._run(operation_id, payload, queue))
 
     def _rate_limit_refusal(self) -> GraphQLError | None:
