@@ -24,6 +24,7 @@ API_MODULES = [
     "events",
     "webhooks",
     "bulk",
+    "ai",
 ]
 api_v1 = [path("", include(f"apps.{module}.api.urls")) for module in API_MODULES]
 
