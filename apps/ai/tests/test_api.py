@@ -331,3 +331,20 @@ def test_a_support_agent_cannot_score_leads_or_read_deal_probabilities(api, make
 def test_anonymous_callers_are_refused(api):
     assert api.post("/v1/ai/lead-scoring/score", DESIGN_LEAD_SCORE_BODY, format="json").status_code == 401
     assert api.post("/v1/ai/models/train").status_code == 401
+
+
+def test_the_ai_endpoints_are_documented_in_openapi(admin_api):
+    response = admin_api.get("/v1/schema?format=json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]  # the OpenAPI document itself, not enveloped
+    for path in (
+        "/v1/ai/lead-scoring/score",
+        "/v1/ai/analytics/deal-probability",
+        "/v1/ai/data-enrichment/contact",
+        "/v1/ai/models/train",
+        "/v1/ai/models/jobs/{id}",
+    ):
+        assert path in paths, path
+    body = paths["/v1/ai/lead-scoring/score"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("/LeadScoreRequest")
+    assert "202" in paths["/v1/ai/models/train"]["post"]["responses"]
