@@ -46,7 +46,7 @@ def _job_title(contact: Contact, sources: set[str]) -> tuple[dict | None, str | 
     if contact.email:
         match |= Q(email__iexact=contact.email)
     title = (
-        Lead.all_objects.filter(match)
+        Lead.objects.filter(match)
         .exclude(job_title="")
         .order_by("-updated_at")
         .values_list("job_title", flat=True)

@@ -22,7 +22,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
-from scipy.stats import beta
 
 from apps.ai import factors as f
 from apps.ai import rules
@@ -181,6 +180,8 @@ def _by_rules(values: dict, history: dict) -> tuple[float, tuple[float, float], 
         effects["stage"] = (parts["stage"] - 0.5) / 2
     if parts["similar_deals_win_rate"] is not None:
         effects["similar_deals_win_rate"] = (parts["similar_deals_win_rate"] - 0.5) / 2
+    from scipy.stats import beta  # imported on first use: web processes start without scipy
+
     n = won + lost
     low, high = beta.ppf([0.05, 0.95], p * n + 1, (1 - p) * n + 1)
     return p, (min(float(low), p), max(float(high), p)), effects

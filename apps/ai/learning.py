@@ -16,18 +16,17 @@ on resampled outcomes; the 5th-95th percentile of their answers is the interval 
 import io
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, roc_auc_score
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from apps.ai import factors as f
 from apps.ai.selectors import Row
+
+if TYPE_CHECKING:  # scikit-learn is imported when a model is fitted or loaded, not with the URLs
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
 
 MIN_PER_CLASS = 20  # fewer converted (won) or fewer unconverted (lost) outcomes: the rules answer
 MIN_CATEGORY_COUNT = 3
@@ -63,9 +62,9 @@ class FittedModel:
     catalog: dict[str, f.Factor]
     medians: dict[str, float]
     vocabulary: dict[str, list[str]]
-    vectorizer: DictVectorizer
-    scaler: StandardScaler
-    classifier: LogisticRegression
+    vectorizer: "DictVectorizer"
+    scaler: "StandardScaler"
+    classifier: "LogisticRegression"
     replicates: np.ndarray  # (B, columns + 1): coefficients then intercept of each bootstrap fit
     column_factor: list[str] = field(default_factory=list)
 
@@ -130,13 +129,20 @@ def _prepare(rows: list[Row], catalog: dict[str, f.Factor]) -> tuple[dict, dict]
     return medians, vocabulary
 
 
-def _classifier() -> LogisticRegression:
+def _classifier() -> "LogisticRegression":
+    from sklearn.linear_model import LogisticRegression
+
     return LogisticRegression(C=1.0, max_iter=2000)
 
 
 def fit(rows: list[Row], *, base: dict[str, f.Factor], group: str = "") -> tuple[FittedModel, dict]:
     """Fits on the labelled rows; raises NotEnoughHistory below MIN_PER_CLASS of either class.
     Answers the model and its holdout metrics."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.metrics import accuracy_score, roc_auc_score
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
     labelled = [row for row in rows if row.label is not None]
     y = np.array([row.label for row in labelled])
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
@@ -176,6 +182,8 @@ def fit(rows: list[Row], *, base: dict[str, f.Factor], group: str = "") -> tuple
 
 
 def dumps(model: FittedModel) -> bytes:
+    import joblib
+
     buffer = io.BytesIO()
     joblib.dump(model, buffer, compress=3)
     return buffer.getvalue()
@@ -183,4 +191,6 @@ def dumps(model: FittedModel) -> bytes:
 
 def loads(blob: bytes) -> FittedModel:
     """Only ever reads bytes this module wrote into the tenant's own schema."""
+    import joblib
+
     return joblib.load(io.BytesIO(bytes(blob)))  # noqa: S301 (our own artefact, never user input)

@@ -4,6 +4,7 @@ Loaded models are kept per process, keyed by schema and model id: a new version 
 loaded on first use, and one tenant's model can never answer for another.
 """
 
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from apps.ai import learning
 from apps.ai.models import TrainedModel
 from apps.ai.rules import RULES_VERSION
 
+logger = logging.getLogger("crm.ai")
 _CACHE: "OrderedDict[tuple[str, str], learning.FittedModel]" = OrderedDict()
 _CACHE_SIZE = 32
 
@@ -48,7 +50,11 @@ def model_in_use(kind: str) -> InUse:
     fitted = _CACHE.get(key)
     if fitted is None:
         blob = TrainedModel.objects.filter(pk=record.pk).values_list("blob", flat=True).get()
-        fitted = learning.loads(blob)
+        try:
+            fitted = learning.loads(blob)
+        except Exception:  # e.g. written by an incompatible library version: the rules answer until retrained
+            logger.exception("ai: model %s of %s could not be loaded", record.pk, connection.schema_name)
+            return InUse(None, dict(RULES_INFO))
         _CACHE[key] = fitted
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)

@@ -348,3 +348,11 @@ def test_the_ai_endpoints_are_documented_in_openapi(admin_api):
     body = paths["/v1/ai/lead-scoring/score"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("/LeadScoreRequest")
     assert "202" in paths["/v1/ai/models/train"]["post"]["responses"]
+
+
+def test_a_model_that_cannot_be_loaded_answers_by_the_rules_not_an_error(admin_api, admin):
+    seed_lead_history(owner=admin)
+    _train_now(admin)
+    TrainedModel.objects.filter(kind="lead_scoring").update(blob=b"not a model")
+    _lead(admin, id="lead_456")
+    assert _score(admin_api, DESIGN_LEAD_SCORE_BODY)["model"]["type"] == "rules"

@@ -128,3 +128,34 @@ def test_deal_feature_extraction_takes_the_same_few_queries_for_any_number_of_de
         rows = deal_rows(Deal.objects.filter(pipeline=pipeline))
     assert len(rows) == 126
     assert {row.values["stage"] for row in rows} <= {2 / 3, 1.0}  # proposal or negotiation, before closing
+
+
+def test_a_deals_contact_engagement_counts_communications_with_its_contact(admin):
+    from apps.contacts.models import Contact
+    from apps.deals.services import deal_create
+
+    pipeline = pipeline_with_lost_stage()
+    contact = Contact.objects.create(first_name="Eve", last_name="E", email="eve@engaged.test")
+    quiet = Contact.objects.create(first_name="Qu", last_name="Q", email="q@quiet.test")
+    engaged = deal_create(title="E", value=1, pipeline=pipeline, contact=contact, owner=admin, actor=admin)
+    silent = deal_create(title="S", value=1, pipeline=pipeline, contact=quiet, owner=admin, actor=admin)
+    now = timezone.now()
+    for _ in range(3):
+        Communication.objects.create(
+            type="call", direction="outbound", content="x", timestamp=now, related_type="contact", related_id=contact.pk
+        )
+    for _ in range(2):
+        message = Communication.objects.create(type="email", direction="inbound", content="x", timestamp=now)
+        message.participants.add(contact)
+    Communication.objects.create(  # too old to count
+        type="call",
+        direction="outbound",
+        content="x",
+        timestamp=now - timedelta(days=120),
+        related_type="contact",
+        related_id=quiet.pk,
+    )
+
+    rows = {row.id: row for row in deal_rows(Deal.objects.filter(pipeline=pipeline))}
+    assert rows[engaged.pk].values["contact_engagement"] == 2 and rows[engaged.pk].extra["contact_communications"] == 5
+    assert rows[silent.pk].values["contact_engagement"] == 0
