@@ -26,6 +26,7 @@ API_MODULES = [
     "bulk",
     "integrations",
     "marketplace",
+    "ai",
 ]
 api_v1 = [path("", include(f"apps.{module}.api.urls")) for module in API_MODULES]
 

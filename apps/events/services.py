@@ -118,6 +118,9 @@ def events_publish_pending(*, batch: int = PUBLISH_BATCH) -> int:
             from apps.webhooks.services import deliveries_enqueue
 
             deliveries_enqueue(event_ids=[event.event_id for event in events])
+            from apps.ai.services import ai_outcomes_observed  # retrains once enough outcomes accrued
+
+            ai_outcomes_observed([event.event_type for event in events])
         if len(events) < batch and not _another_pass_asked():
             return published
 

@@ -30,6 +30,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "events-purge": {"task": "events.purge", "schedule": crontab(hour=3, minute=17)},
     "bulk-exports-purge": {"task": "bulk.exports_purge", "schedule": crontab(hour=3, minute=41)},
     "history-trash-purge": {"task": "history.trash_purge", "schedule": crontab(hour=3, minute=29)},
+    "ai-train-nightly": {"task": "ai.train_nightly", "schedule": crontab(hour=2, minute=23)},
 }
 
 CHANNEL_LAYERS = {
