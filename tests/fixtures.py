@@ -202,8 +202,24 @@ def live_server_url(django_db_setup, django_db_blocker, live_mail_dir) -> Iterat
     else:
         process.terminate()
         raise RuntimeError(f"live server did not start, see {log.name}")
+    _warm_websockets(url)
     yield url
     stop_process(process, log)  # a server still draining after its grace period is killed
+
+
+def _warm_websockets(url: str) -> None:
+    """Opens one socket before the tests do: the first one loads the WebSocket routing and its
+    consumers, seconds on a busy machine, which a test's own timeouts should not have to absorb."""
+    import asyncio
+
+    import websockets
+
+    async def probe() -> None:
+        ws_url = url.replace("http://", "ws://") + f"/ws/health?tenant_id={LIVE_TENANT}"
+        async with websockets.connect(ws_url, open_timeout=30) as socket:
+            await asyncio.wait_for(socket.recv(), 30)
+
+    asyncio.run(probe())
 
 
 @pytest.fixture
