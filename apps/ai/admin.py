@@ -3,25 +3,16 @@
 from django.contrib import admin
 
 from apps.ai.models import TrainedModel, TrainingJob
-from apps.console.sites import RbacAdmin, tenant_site
+from apps.console.sites import ReadOnlyRbacAdmin, tenant_site
 
 
-class _ReadOnly(RbacAdmin):
+class _AiAdmin(ReadOnlyRbacAdmin):
     permission_resource = "ai"
     owner_field = None
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(TrainedModel, site=tenant_site)
-class TrainedModelAdmin(_ReadOnly):
+class TrainedModelAdmin(_AiAdmin):
     list_display = ["kind", "version", "is_current", "trained_at", "positive_samples", "negative_samples", "metrics"]
     list_filter = ["kind", "is_current"]
     exclude = ["blob"]
@@ -41,7 +32,7 @@ class TrainedModelAdmin(_ReadOnly):
 
 
 @admin.register(TrainingJob, site=tenant_site)
-class TrainingJobAdmin(_ReadOnly):
+class TrainingJobAdmin(_AiAdmin):
     list_display = ["id", "trigger", "status", "created_at", "started_at", "finished_at"]
     list_filter = ["status", "trigger"]
     readonly_fields = [

@@ -133,3 +133,17 @@ class RbacAdmin(admin.ModelAdmin):
         if self.owner_field:
             queryset = scope_queryset(queryset, request.user, scope, self.owner_field)
         return queryset
+
+
+class ReadOnlyRbacAdmin(RbacAdmin):
+    """A log or a record written elsewhere (by its service or the API): listed and read, never
+    added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -3,7 +3,7 @@ checks and encrypts credentials); credentials are never shown."""
 
 from django.contrib import admin
 
-from apps.console.sites import RbacAdmin, tenant_site
+from apps.console.sites import RbacAdmin, ReadOnlyRbacAdmin, tenant_site
 from apps.integrations import services
 from apps.integrations.models import Connection, Sync
 
@@ -27,7 +27,7 @@ class ConnectionAdmin(RbacAdmin):
 
 
 @admin.register(Sync, site=tenant_site)
-class SyncAdmin(RbacAdmin):
+class SyncAdmin(ReadOnlyRbacAdmin):
     permission_resource = "integrations"
     owner_field = None
     list_display = ["id", "provider", "status", "contacts_queued", "processed", "failed", "created_at"]
@@ -49,12 +49,3 @@ class SyncAdmin(RbacAdmin):
         "finished_at",
     ]
     exclude = ["connection", "permission_scope", "cursor", "estimated_completion"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

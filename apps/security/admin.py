@@ -8,14 +8,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from apps.console.sites import RbacAdmin, tenant_site
+from apps.console.sites import RbacAdmin, ReadOnlyRbacAdmin, tenant_site
 from apps.core.errors import ValidationFailed
 from apps.security import services
 from apps.security.models import SecurityConfig, SecurityEvent
 
 
 @admin.register(SecurityEvent, site=tenant_site)
-class SecurityEventAdmin(RbacAdmin):
+class SecurityEventAdmin(ReadOnlyRbacAdmin):
     permission_resource = "security"
     owner_field = None
     list_display = ["timestamp", "event_type", "actor_id", "ip", "request_id"]
@@ -23,15 +23,6 @@ class SecurityEventAdmin(RbacAdmin):
     search_fields = ["actor_id", "ip", "request_id"]
     date_hierarchy = "timestamp"
     readonly_fields = ["event_type", "actor_id", "ip", "user_agent", "request_id", "timestamp", "details"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SecurityConfigForm(forms.ModelForm):
