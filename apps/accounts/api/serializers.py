@@ -60,26 +60,3 @@ class AccountRelationshipSerializer(StrictSerializer):
             "description": relationship.description,
             "createdAt": iso(relationship.created_at),
         }
-
-
-def deal_representation(deal) -> dict:
-    """A deal as the account and lead endpoints show it (the deals module owns the full API)."""
-    stage = deal.stage
-    return {
-        "id": deal.pk,
-        "title": deal.title,
-        "value": float(deal.value),
-        "currency": deal.currency,
-        "pipelineId": deal.pipeline_id,
-        "stageId": deal.stage_id,
-        "stage": stage.name,
-        "status": {"open": "active"}.get(stage.stage_type, stage.stage_type),
-        "probability": deal.probability,
-        "expectedCloseDate": iso(deal.expected_close_date),
-        "contactId": deal.contact_id,
-        "accountId": deal.account_id,
-        "ownerId": deal.owner_id,
-        "customFields": deal.custom_fields or {},
-        "createdAt": iso(deal.created_at),
-        "updatedAt": iso(deal.updated_at),
-    }

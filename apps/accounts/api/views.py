@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts import selectors, services
-from apps.accounts.api.serializers import AccountRelationshipSerializer, AccountSerializer, deal_representation
+from apps.accounts.api.serializers import AccountRelationshipSerializer, AccountSerializer
 from apps.accounts.models import AccountRelationship
 from apps.contacts.api.serializers import ContactSerializer
 from apps.contacts.api.views import paginate
@@ -16,6 +16,7 @@ from apps.contacts.selectors import contact_queryset
 from apps.core.api.pagination import page_and_limit
 from apps.core.api.viewsets import CrmViewSet
 from apps.core.errors import NotFound, ValidationFailed
+from apps.deals.api.serializers import deals_data
 from apps.history.api.mixins import HistoryTrashMixin, MergeMixin, RecordWriteMixin
 
 
@@ -125,6 +126,6 @@ class AccountViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet
             raise ValidationFailed({"status": "status must be one of: active, won, lost."})
         page, limit = page_and_limit(request)
         rows, meta = paginate(selectors.account_deals(account, status=deal_status), page=page, limit=limit)
-        response = Response([deal_representation(deal) for deal in rows])
+        response = Response(deals_data(rows, many=True))
         response.pagination = meta
         return response

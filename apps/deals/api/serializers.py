@@ -60,6 +60,16 @@ class DealSerializer(StrictSerializer):
         return data
 
 
+def deals_data(deals, *, many: bool = False, context: dict | None = None):
+    """Deals as `/v1/deals` answers them, wherever they are shown (deal, account and lead
+    endpoints): `nextActivity` is loaded for all of them at once (two queries)."""
+    from apps.deals.selectors import deal_next_activities
+
+    ids = [deal.pk for deal in deals] if many else [deals.pk]
+    context = {**(context or {}), "next_activities": deal_next_activities(ids)}
+    return DealSerializer(deals, many=many, context=context).data
+
+
 class MoveStageSerializer(StrictSerializer):
     newStage = serializers.CharField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -11,7 +11,7 @@ from apps.core.api.viewsets import CrmViewSet
 from apps.core.errors import ValidationFailed
 from apps.core.permissions import permission_denied_details
 from apps.deals import services
-from apps.deals.api.serializers import DealSerializer, DealStageChangeSerializer, MoveStageSerializer
+from apps.deals.api.serializers import DealSerializer, DealStageChangeSerializer, MoveStageSerializer, deals_data
 from apps.deals.filtersets import DealFilterSet
 from apps.deals.permissions import (
     DEALS_FORECAST,
@@ -21,7 +21,7 @@ from apps.deals.permissions import (
     require_roles,
     widest_held,
 )
-from apps.deals.selectors import deal_next_activities, deal_queryset, deal_stage_history
+from apps.deals.selectors import deal_queryset, deal_stage_history
 from apps.history.api.mixins import HistoryTrashMixin
 from apps.pipelines.models import Pipeline
 from apps.reports import selectors as reports
@@ -90,9 +90,7 @@ class DealViewSet(HistoryTrashMixin, CrmViewSet):
         }
 
     def _render(self, deals, *, many: bool = False):
-        ids = [deal.pk for deal in deals] if many else [deals.pk]
-        context = {**self.get_serializer_context(), "next_activities": deal_next_activities(ids)}
-        return DealSerializer(deals, many=many, context=context).data
+        return deals_data(deals, many=many, context=self.get_serializer_context())
 
     def _check_owner(self, owner) -> None:
         """A caller who may write only their own deals cannot give one to someone else."""

@@ -4,9 +4,10 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.accounts.api.serializers import AccountSerializer, deal_representation
+from apps.accounts.api.serializers import AccountSerializer
 from apps.contacts.api.serializers import ContactSerializer
 from apps.core.api.viewsets import CrmViewSet
+from apps.deals.api.serializers import deals_data
 from apps.history.api.mixins import HistoryTrashMixin, MergeMixin, RecordWriteMixin
 from apps.leads import services
 from apps.leads.api.serializers import (
@@ -127,7 +128,7 @@ class LeadViewSet(RecordWriteMixin, HistoryTrashMixin, MergeMixin, CrmViewSet):
             {
                 "lead": self.get_serializer(self.get_queryset().get(pk=lead.pk)).data,
                 "contact": ContactSerializer(contact).data if contact else None,
-                "deal": deal_representation(result.deal) if result.deal else None,
+                "deal": deals_data(result.deal) if result.deal else None,
                 "account": AccountSerializer(result.account).data if result.account else None,
             }
         )

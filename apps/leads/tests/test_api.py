@@ -101,7 +101,7 @@ def test_design_convert_body_creates_contact_account_and_deal_in_one_go(admin_ap
     assert deal["title"] == "New Business Opportunity"
     assert deal["value"] == 75000.0
     assert deal["pipelineId"] == "pipe_123"
-    assert deal["stage"] == "Intro"  # the pipeline's first stage
+    assert (deal["stage"], deal["stageName"]) == ("intro", "Intro")  # the pipeline's first stage
     assert (deal["contactId"], deal["accountId"]) == (body["contact"]["id"], body["account"]["id"])
     assert body["lead"]["convertedDealId"] == deal["id"]
     assert DealStageChange.objects.filter(deal_id=deal["id"], from_stage=None).count() == 1
@@ -121,7 +121,7 @@ def test_convert_finds_the_account_by_company_name_and_uses_default_pipeline(adm
     body = {"createContact": True, "createDeal": True, "dealValue": 10}
     converted = admin_api.post(f"/v1/leads/{lead['id']}/convert", body, format="json").json()["data"]
     assert converted["account"]["id"] == existing.pk
-    assert converted["deal"]["stage"] == "Lead"
+    assert converted["deal"]["stageName"] == "Lead"
 
 
 def test_convert_without_deal_answers_null_deal(admin_api, lead):
