@@ -200,3 +200,18 @@ def test_operations_on_a_socket_count_against_the_callers_rate_limits(settings, 
     other.tenant = tenant
     other.context = SubscriptionContext(make_user(roles=["sales_rep"]), None, ["deals:read"])
     assert other._rate_limit_refusal() is None  # counted per caller, not per server
+
+
+def test_a_mutation_missing_its_rest_hooks_is_refused_when_defined():
+    import graphene
+
+    from apps.core.graphql.mutations import RestMutation
+
+    with pytest.raises(TypeError, match="must define rest_request"):
+
+        class Broken(RestMutation):
+            Output = graphene.String
+
+            @classmethod
+            def payload(cls, info, data, **arguments):
+                return None

@@ -1,5 +1,7 @@
 """`/v1/ai/...`: lead scoring, deal win probability, contact enrichment, models and training jobs."""
 
+from abc import ABCMeta, abstractmethod
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -49,18 +51,20 @@ def _record_for(request, queryset, record_id: str, resource: str, label: str):
     return record
 
 
-class RecordAnswerView(APIView):
+class RecordAnswerView(APIView, metaclass=ABCMeta):
     """POST a body naming one record (`<label>_id`): parse, find it in the caller's scope, answer."""
 
     body_class: type
     resource = ""
     label = ""
 
+    @abstractmethod
     def records(self):
-        raise NotImplementedError
+        """The queryset the body's record is looked up in (before the caller's scope)."""
 
+    @abstractmethod
     def answer(self, record, data: dict, request) -> dict:
-        raise NotImplementedError
+        """The answer's `data` for that record and the validated body."""
 
     def post(self, request):
         body = self.body_class(data=request.data)

@@ -17,6 +17,7 @@ A loader may take parameters (`for_request(info, first=5, filter=...)`): one ins
 request and parameter set. Loaders reading records apply the caller's read scope themselves.
 """
 
+from abc import ABCMeta, abstractmethod
 from collections.abc import Hashable, Iterable
 from typing import Any
 
@@ -36,7 +37,7 @@ def _freeze(value: Any) -> Hashable:
     return value
 
 
-class DataLoader(SyncDataLoader):
+class DataLoader(SyncDataLoader, metaclass=ABCMeta):
     """Base loader: subclasses implement `batch_load(keys) -> values in the same order`."""
 
     def __init__(self, info, **params):
@@ -68,16 +69,18 @@ class DataLoader(SyncDataLoader):
     def _batch(self, keys: list) -> list:
         return list(self.batch_load(keys))
 
+    @abstractmethod
     def batch_load(self, keys: list) -> list:
-        raise NotImplementedError
+        """The values of `keys`, in their order (None where there is none)."""
 
 
 class RecordByIdLoader(DataLoader):
     """Records of one model by primary key, through a queryset hook the subclass defines
     (where the caller's read scope is applied)."""
 
+    @abstractmethod
     def queryset(self):
-        raise NotImplementedError
+        """The records to look keys up in (the caller's read scope applied)."""
 
     def batch_load(self, keys: list) -> list:
         found = self.queryset().in_bulk(set(keys))

@@ -55,14 +55,19 @@ class Payload(graphene.ObjectType):
 
 
 class CrmMutation(graphene.Mutation):
-    """Subclasses set `Output` (a payload type with `errors`) and implement `perform`."""
+    """Subclasses set `Output` (a payload type with `errors`) and define `perform(info, **arguments)`."""
+
+    required_hooks: tuple[str, ...] = ("perform",)
 
     class Meta:
         abstract = True
 
     @classmethod
-    def perform(cls, info, **arguments):
-        raise NotImplementedError
+    def __init_subclass_with_meta__(cls, **options):
+        missing = [name for name in cls.required_hooks if not callable(getattr(cls, name, None))]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
+        super().__init_subclass_with_meta__(**options)
 
     @classmethod
     def mutate(cls, root, info, **arguments):
@@ -95,16 +100,11 @@ class RestMutation(CrmMutation):
 
     See `apps.core.graphql.rest_bridge` for why mutations run REST's actions in-process."""
 
+    # `rest_request(**arguments) -> (method, path, body)` and `payload(info, data, **arguments)`.
+    required_hooks = ("rest_request", "payload")
+
     class Meta:
         abstract = True
-
-    @classmethod
-    def rest_request(cls, **arguments) -> tuple[str, str, dict | None]:
-        raise NotImplementedError
-
-    @classmethod
-    def payload(cls, info, data, **arguments):
-        raise NotImplementedError
 
     @classmethod
     def perform(cls, info, **arguments):

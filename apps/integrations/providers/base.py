@@ -8,6 +8,7 @@ private and loopback addresses are refused unless CRM_WEBHOOKS_ALLOW_PRIVATE_NET
 """
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -83,7 +84,7 @@ def _json(response: httpx.Response) -> Any:
         return None
 
 
-class ProviderAdapter:
+class ProviderAdapter(ABC):
     """Base of the adapters. Subclasses name their credentials, base URL, auth and error format."""
 
     provider: ClassVar[str]
@@ -126,7 +127,8 @@ class ProviderAdapter:
 
     @classmethod
     def credentials_check(cls, credentials: dict[str, str]) -> None:
-        """Provider-specific checks of the credentials' shape (ValidationFailed)."""
+        """Provider-specific checks of the credentials' shape (ValidationFailed); none by default."""
+        return None
 
     @classmethod
     def settings_clean(cls, settings: Any) -> dict[str, Any]:
@@ -148,15 +150,17 @@ class ProviderAdapter:
     def base_url(self) -> str:
         return self.settings.get("base_url") or self.default_base_url()
 
+    @abstractmethod
     def default_base_url(self) -> str:
-        raise NotImplementedError
+        """The provider's own API address."""
 
+    @abstractmethod
     def auth_headers(self) -> dict[str, str]:
-        raise NotImplementedError
+        """The headers that authenticate a call with the connection's credentials."""
 
+    @abstractmethod
     def error_parse(self, status: int, body: Any) -> tuple[str, str]:
         """(code, message) from the provider's error body."""
-        raise NotImplementedError
 
     def failure(self, *, code: str, message: str, retry_possible: bool, retry_after=None, status=None):
         return ProviderError(
