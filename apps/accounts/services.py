@@ -17,6 +17,7 @@ from apps.history.lifecycle import (
     record_created,
     record_deleted,
     record_restored,
+    record_unmerged_event,
     records_merged_events,
 )
 from apps.history.merge import Link, activity_links, merge_values, records_merge, records_unmerge
@@ -220,11 +221,12 @@ def account_merge(*, survivor: Account, merged: list[Account], keep: dict[str, s
 @transaction.atomic
 def account_unmerge(*, survivor: Account, merge_id: str | None, actor) -> RecordMerge:
     merge, changes = records_unmerge(survivor=survivor, merge_id=merge_id, snapshot=account_snapshot, actor=actor)
-    event_emit(
-        EventType.ACCOUNT_UPDATED,
-        data={"account": account_snapshot(survivor), "changes": changes, "unmergedIds": merge.merged_ids},
-        record_id=survivor.pk,
-        owner_id=survivor.owner_id,
+    record_unmerged_event(
+        survivor=survivor,
+        merge=merge,
+        changes=changes,
+        snapshot=account_snapshot,
+        updated=EventType.ACCOUNT_UPDATED,
         actor=actor,
     )
     return merge

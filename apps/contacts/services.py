@@ -8,13 +8,13 @@ from apps.contacts.models import Contact
 from apps.contacts.normalize import email_normalize, phone_normalize
 from apps.core.custom_fields import custom_fields_clean
 from apps.core.errors import Conflict, ValidationFailed
-from apps.events.services import event_emit
 from apps.events.types import EventType
 from apps.history.lifecycle import (
     record_changed,
     record_created,
     record_deleted,
     record_restored,
+    record_unmerged_event,
     records_merged_events,
 )
 from apps.history.merge import Link, activity_links, merge_values, records_merge, records_unmerge
@@ -204,11 +204,12 @@ def contact_merge(*, survivor: Contact, merged: list[Contact], keep: dict[str, s
 @transaction.atomic
 def contact_unmerge(*, survivor: Contact, merge_id: str | None, actor) -> RecordMerge:
     merge, changes = records_unmerge(survivor=survivor, merge_id=merge_id, snapshot=contact_snapshot, actor=actor)
-    event_emit(
-        EventType.CONTACT_UPDATED,
-        data={"contact": contact_snapshot(survivor), "changes": changes, "unmergedIds": merge.merged_ids},
-        record_id=survivor.pk,
-        owner_id=survivor.owner_id,
+    record_unmerged_event(
+        survivor=survivor,
+        merge=merge,
+        changes=changes,
+        snapshot=contact_snapshot,
+        updated=EventType.CONTACT_UPDATED,
         actor=actor,
     )
     return merge

@@ -54,3 +54,9 @@ def records_merged_events(*, survivor, merged: list, merge, changes: dict, snaps
         _emit(deleted, record=record, data={kind: snapshot(record), "mergedInto": survivor.pk}, actor=actor)
     data = {kind: snapshot(survivor), "changes": changes, "mergeId": merge.pk}
     _emit(updated, record=survivor, data=data, actor=actor)
+
+
+def record_unmerged_event(*, survivor, merge, changes: dict, snapshot, updated, actor) -> None:
+    """The survivor's update after `records_unmerge`, naming the records that came back."""
+    data = {record_type_of(survivor): snapshot(survivor), "changes": changes, "unmergedIds": merge.merged_ids}
+    _emit(updated, record=survivor, data=data, actor=actor)

@@ -16,6 +16,7 @@ from apps.history.lifecycle import (
     record_created,
     record_deleted,
     record_restored,
+    record_unmerged_event,
     records_merged_events,
 )
 from apps.history.merge import Link, activity_links, merge_values, records_merge, records_unmerge
@@ -209,11 +210,12 @@ def lead_merge(*, survivor: Lead, merged: list[Lead], keep: dict[str, str], acto
 @transaction.atomic
 def lead_unmerge(*, survivor: Lead, merge_id: str | None, actor) -> RecordMerge:
     merge, changes = records_unmerge(survivor=survivor, merge_id=merge_id, snapshot=lead_snapshot, actor=actor)
-    event_emit(
-        EventType.LEAD_UPDATED,
-        data={"lead": lead_snapshot(survivor), "changes": changes, "unmergedIds": merge.merged_ids},
-        record_id=survivor.pk,
-        owner_id=survivor.owner_id,
+    record_unmerged_event(
+        survivor=survivor,
+        merge=merge,
+        changes=changes,
+        snapshot=lead_snapshot,
+        updated=EventType.LEAD_UPDATED,
         actor=actor,
     )
     return merge
